@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
     "mamori.web",
@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "mamori.core.audit.audit_context",
     "mamori.core.middleware.require_second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,7 +97,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 if env_str("MAMORI_LDAP_SERVER_URI", ""):
-    from mamori.core.ldap_settings import ldap_settings  # noqa: E402
+    from mamori.core.ldap_settings import ldap_settings
 
     globals().update(ldap_settings())
     AUTHENTICATION_BACKENDS.insert(0, "django_auth_ldap.backend.LDAPBackend")
@@ -118,7 +119,9 @@ _HTTPS = env_bool("MAMORI_HTTPS", False)
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = _HTTPS and env_bool("MAMORI_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MAMORI_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MAMORI_BEHIND_PROXY", False) else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -148,7 +151,7 @@ EMAIL_USE_TLS = env_bool("MAMORI_SMTP_STARTTLS", False)
 DEFAULT_FROM_EMAIL = env_str("MAMORI_MAIL_FROM", "mamori@localhost")
 MAMORI_BASE_URL = env_str("MAMORI_BASE_URL", "http://127.0.0.1:8000")
 
-TASKS = {"default": {"BACKEND": env_str("MAMORI_TASK_BACKEND", "django_tasks.backends.database.DatabaseBackend")}}
+TASKS = {"default": {"BACKEND": env_str("MAMORI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -48,7 +48,9 @@ class Actor:
     via: str
 
 
-_current_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("mamori_audit_actor", default=None)
+_current_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
+    "mamori_audit_actor", default=None
+)
 
 
 @contextlib.contextmanager
@@ -62,7 +64,9 @@ def acting_as(user: object | None, *, via: str, label: str | None = None) -> Ite
         _current_actor.reset(token)
 
 
-def audit_context(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+def audit_context(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Middleware: attribute changes made while serving a request to the logged-in user."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
@@ -209,9 +213,13 @@ def verify_chain() -> VerifyResult:
     checked = 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            return VerifyResult(False, checked, entry.seq, f"通番 {expected_seq} が欠落しています（削除の疑い）")
+            return VerifyResult(
+                False, checked, entry.seq, f"通番 {expected_seq} が欠落しています（削除の疑い）"
+            )
         if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.seq, "直前の行のハッシュと一致しません（削除または改ざんの疑い）")
+            return VerifyResult(
+                False, checked, entry.seq, "直前の行のハッシュと一致しません（削除または改ざんの疑い）"
+            )
         if compute_hash(entry) != entry.entry_hash:
             return VerifyResult(False, checked, entry.seq, "行の内容がハッシュと一致しません（改ざんの疑い）")
         prev = entry.entry_hash
@@ -235,14 +243,21 @@ def _before_save(sender: type[models.Model], instance: models.Model, raw: bool =
     instance._audit_before = snapshot(previous) if previous is not None else None  # type: ignore[attr-defined]
 
 
-def _after_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **_: object) -> None:
+def _after_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **_: object
+) -> None:
     if raw or not _is_audited(sender):
         return
     after = snapshot(instance)
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        record("create", object_type=model_label(sender), object_id=instance.pk, object_repr=str(instance),
-               changes={"after": after})
+        record(
+            "create",
+            object_type=model_label(sender),
+            object_id=instance.pk,
+            object_repr=str(instance),
+            changes={"after": after},
+        )
         return
     changed = {k for k in after if before.get(k) != after[k]}
     if not changed:
@@ -252,15 +267,23 @@ def _after_save(sender: type[models.Model], instance: models.Model, created: boo
         object_type=model_label(sender),
         object_id=instance.pk,
         object_repr=str(instance),
-        changes={"before": {k: before.get(k) for k in sorted(changed)}, "after": {k: after[k] for k in sorted(changed)}},
+        changes={
+            "before": {k: before.get(k) for k in sorted(changed)},
+            "after": {k: after[k] for k in sorted(changed)},
+        },
     )
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **_: object) -> None:
     if not _is_audited(sender):
         return
-    record("delete", object_type=model_label(sender), object_id=instance.pk, object_repr=str(instance),
-           changes={"before": snapshot(instance)})
+    record(
+        "delete",
+        object_type=model_label(sender),
+        object_id=instance.pk,
+        object_repr=str(instance),
+        changes={"before": snapshot(instance)},
+    )
 
 
 def connect_signals() -> None:

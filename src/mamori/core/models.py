@@ -43,7 +43,12 @@ class Unit(models.Model):
 
     body = models.ForeignKey(Body, verbose_name="機関", on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey(
-        "self", verbose_name="上位組織", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上位組織",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     code = models.CharField("組織コード", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
@@ -112,7 +117,9 @@ class Person(models.Model):
     given_name = models.CharField("名", max_length=50, blank=True)
     family_name_kana = models.CharField("氏（ふりがな）", max_length=50, blank=True)
     given_name_kana = models.CharField("名（ふりがな）", max_length=50, blank=True)
-    staff_type = models.CharField("職員区分", max_length=20, choices=StaffType.choices, default=StaffType.REGULAR)
+    staff_type = models.CharField(
+        "職員区分", max_length=20, choices=StaffType.choices, default=StaffType.REGULAR
+    )
     unit = models.ForeignKey(Unit, verbose_name="所属", on_delete=models.PROTECT, related_name="people")
     job_title = models.CharField("職名", max_length=50, blank=True)
     email = models.EmailField("メールアドレス", blank=True)
@@ -182,13 +189,17 @@ class Role(models.Model):
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def current(self, on: dt.date | None = None) -> RoleAssignmentQuerySet:
         day = on or timezone.localdate()
-        return self.filter(models.Q(starts_on__lte=day), models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
+        return self.filter(
+            models.Q(starts_on__lte=day), models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day)
+        )
 
 
 class RoleAssignment(models.Model):
     """A person holds a role for a unit and its sub-units (no unit: the whole municipality)."""
 
-    person = models.ForeignKey(Person, verbose_name="職員", on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(
+        Person, verbose_name="職員", on_delete=models.CASCADE, related_name="assignments"
+    )
     role = models.ForeignKey(Role, verbose_name="役割", on_delete=models.PROTECT, related_name="assignments")
     unit = models.ForeignKey(
         Unit,
@@ -250,7 +261,11 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField("通番", unique=True)
     at = models.DateTimeField("日時", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作者", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField("操作者名", max_length=150)
     action = models.CharField("操作", max_length=20, choices=Action.choices)

@@ -46,7 +46,7 @@ def person_of(user: object) -> object | None:
         return None
     try:
         person = user.person  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist is model-specific
+    except Exception:
         return None
     return person if person is not None and person.is_active else None
 
@@ -64,7 +64,8 @@ def _assignments(person: object) -> list[tuple[str, str | None]]:
         .select_related("role", "unit")
     )
     result = [
-        (a.role.code, None if a.unit is None or a.role.code in MUNICIPALITY_WIDE else a.unit.path) for a in rows
+        (a.role.code, None if a.unit is None or a.role.code in MUNICIPALITY_WIDE else a.unit.path)
+        for a in rows
     ]
     person._mamori_assignments = result  # type: ignore[attr-defined]
     return result

@@ -1,0 +1,182 @@
+"""The platform commands: quickstart, serve, audit verify, backup and restore (``manage`` is in mamori.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from mamori.cli import setup_django
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    quick = subparsers.add_parser("quickstart", help="初期設定（デモ市のデータ）を行い、Mamori を起動する")
+    _server_options(quick)
+    quick.add_argument("--no-serve", action="store_true", help="初期設定だけ行い、起動しない")
+    quick.set_defaults(func=quickstart)
+
+    serve_parser = subparsers.add_parser("serve", help="Mamori を起動する（waitress）")
+    _server_options(serve_parser)
+    serve_parser.set_defaults(func=serve)
+
+    # Listed so that `mamori --help` shows it; mamori.cli.main hands its arguments to Django.
+    subparsers.add_parser("manage", help="Django の管理コマンドを実行する（例: mamori manage migrate）")
+
+    audit_parser = subparsers.add_parser("audit", help="監査証跡の操作")
+    audit_sub = audit_parser.add_subparsers(dest="audit_command", metavar="SUBCOMMAND")
+    verify = audit_sub.add_parser("verify", help="監査証跡のハッシュチェーンを検証する")
+    verify.set_defaults(func=audit_verify)
+
+    backup_parser = subparsers.add_parser("backup", help="データベースとデータディレクトリをバックアップする")
+    backup_parser.add_argument("archive", type=Path, help="書き出すファイル（.tar.gz）")
+    backup_parser.add_argument("--data-dir", type=Path, default=None)
+    backup_parser.set_defaults(func=backup)
+
+    restore_parser = subparsers.add_parser("restore", help="バックアップから復元する（空のデータベースに）")
+    restore_parser.add_argument("archive", type=Path, help="mamori backup で作ったファイル")
+    restore_parser.add_argument("--data-dir", type=Path, default=None)
+    restore_parser.add_argument("--force", action="store_true", help="既存のデータを消して復元する")
+    restore_parser.set_defaults(func=restore)
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
+    parser.add_argument("--port", type=int, default=8000, help="待ち受けるポート（既定: 8000）")
+    parser.add_argument("--data-dir", type=Path, default=None, help="データディレクトリ（既定: ./var）")
+    parser.add_argument("--threads", type=int, default=8, help="処理スレッド数")
+
+
+def _use_data_dir(data_dir: Path | None) -> None:
+    if data_dir is not None:
+        os.environ["MAMORI_DATA_DIR"] = str(data_dir.resolve())
+
+
+def _load_app_demos() -> list[str]:
+    """Call ``load_demo()`` of every Mamori app that ships a ``demo`` module, in INSTALLED_APPS order."""
+    from django.conf import settings
+
+    loaded = []
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("mamori.") or app == "mamori.core":
+            continue
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            continue
+        module.load_demo()
+        loaded.append(app)
+    return loaded
+
+
+def prepare(*, verbose: bool = True) -> None:
+    """Migrate, load the demo city and ensure the administrator account exists."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from mamori.core import audit
+    from mamori.core.demo import CITY_NAME, load_demo_city
+
+    call_command("migrate", interactive=False, verbosity=0)
+    User = get_user_model()
+    with audit.acting_as(None, via="cli", label="quickstart"):
+        demo_password = os.environ.get("MAMORI_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        counts = load_demo_city(demo_password=demo_password)
+        _load_app_demos()
+        admin_created = False
+        if not User.objects.filter(username="admin").exists():
+            password = os.environ.get("MAMORI_ADMIN_PASSWORD") or secrets.token_urlsafe(16)
+            User.objects.create_superuser("admin", "admin@localhost", password)
+            admin_created = True
+    if not verbose:
+        return
+    print(
+        f"デモ市「{CITY_NAME}」: 機関 {counts['bodies']}・組織 {counts['units']}・職員 {counts['people']} を新規作成しました。"
+    )
+    if admin_created:
+        print("管理者アカウントを作成しました。")
+        print("  ユーザー名: admin")
+        if os.environ.get("MAMORI_ADMIN_PASSWORD"):
+            print("  パスワード: MAMORI_ADMIN_PASSWORD の値")
+        else:
+            print(f"  パスワード: {password}  （この表示は一度だけです。控えてください）")
+        print("  初回ログイン時に二要素認証（TOTP）の設定を求められます。")
+    if counts["users"]:
+        print(
+            f"デモ用の職員アカウント {counts['users']}件（ciso, seisaku, shimin-kacho, staff など）を作成しました。"
+        )
+        print(
+            f"  共通パスワード: {demo_password if not os.environ.get('MAMORI_DEMO_PASSWORD') else 'MAMORI_DEMO_PASSWORD の値'}"
+        )
+
+
+def quickstart(args: argparse.Namespace) -> int:
+    _use_data_dir(args.data_dir)
+    setup_django()
+    prepare()
+    if args.no_serve:
+        return 0
+    return _serve(args)
+
+
+def serve(args: argparse.Namespace) -> int:
+    _use_data_dir(args.data_dir)
+    setup_django()
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    # Imported after collectstatic so WhiteNoise indexes the collected files.
+    from mamori.config.wsgi import application
+
+    print(f"Mamori を http://{args.host}:{args.port}/ で起動しました（終了は Ctrl+C）。", flush=True)
+    waitress_serve(application, host=args.host, port=args.port, threads=args.threads, ident="Mamori")
+    return 0
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    from mamori.core.audit import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"監査証跡は改ざんされていません（{result.checked}件を検証）。")
+        return 0
+    print(f"監査証跡の通番 {result.broken_seq} に異常があります: {result.reason}", file=sys.stderr)
+    return 1
+
+
+def backup(args: argparse.Namespace) -> int:
+    _use_data_dir(args.data_dir)
+    setup_django()
+    from mamori.core.backup import BackupError, write_backup
+
+    try:
+        summary = write_backup(args.archive)
+    except BackupError as exc:
+        print(f"バックアップに失敗しました: {exc}", file=sys.stderr)
+        return 2
+    print(f"バックアップを {args.archive} に書き出しました（{summary}）。")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    _use_data_dir(args.data_dir)
+    setup_django()
+    from mamori.core.backup import BackupError, restore_backup
+
+    try:
+        summary = restore_backup(args.archive, force=args.force)
+    except BackupError as exc:
+        print(f"復元できませんでした: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.archive} から復元しました（{summary}）。")
+    return 0
