@@ -8,6 +8,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from mamori.core import audit
@@ -370,6 +371,6 @@ def _apply_people(rows: list[dict[str, object]], report: ImportReport, *, deacti
         for number, person in existing.items():
             if number not in listed and person.is_active:
                 person.is_active = False
-                person.left_on = person.left_on or dt.date.today()
+                person.left_on = person.left_on or timezone.localdate()
                 person.save()
                 report.deactivated += 1
