@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
 
@@ -162,8 +163,12 @@ def record(
         _lock_chain()
         last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        now = timezone.now()
         entry = AuditEntry(
             seq=seq,
+            # Millisecond precision: Django's JSON serialiser (dumpdata, backups) keeps no more, and the
+            # hash must survive a backup and restore.
+            at=now.replace(microsecond=now.microsecond // 1000 * 1000),
             actor=user,  # type: ignore[misc]
             actor_label=label[:150],
             action=action,
