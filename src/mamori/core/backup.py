@@ -39,8 +39,10 @@ def _skip(relative: Path) -> bool:
 def write_backup(archive: Path) -> str:
     """Write a backup archive; return a short Japanese summary."""
     buffer = io.StringIO()
+    # Only an outermost transaction can choose its isolation level (an enclosing one already has).
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         call_command(
