@@ -155,24 +155,24 @@ def load_demo_city(*, demo_password: str | None = None) -> dict[str, int]:
     """Create the demo city where missing; return counts of what was created."""
     counts = {"bodies": 0, "units": 0, "people": 0, "assignments": 0, "users": 0}
     ensure_roles()
-    bodies = {}
+    bodies: dict[str, Body] = {}
     for order, (code, name) in enumerate(BODIES, start=1):
         body, created = Body.objects.get_or_create(code=code, defaults={"name": name, "order": order})
         bodies[code] = body
         counts["bodies"] += int(created)
     units: dict[str, Unit] = {}
-    for order, (code, name, kind, parent, body) in enumerate(UNITS, start=1):
+    for order, (code, name, kind, parent, body_code) in enumerate(UNITS, start=1):
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
             unit = Unit(
-                code=code, name=name, kind=kind, parent=units.get(parent), body=bodies[body], order=order
+                code=code, name=name, kind=kind, parent=units.get(parent), body=bodies[body_code], order=order
             )
             unit.save()
             counts["units"] += 1
         units[code] = unit
     people: dict[str, Person] = {}
     User = get_user_model()
-    for number, family, given, fkana, gkana, staff_type, unit, title, login in PEOPLE:
+    for number, family, given, fkana, gkana, staff_type, unit_code, title, login in PEOPLE:
         person = Person.objects.filter(employee_number=number).first()
         if person is None:
             person = Person.objects.create(
@@ -182,7 +182,7 @@ def load_demo_city(*, demo_password: str | None = None) -> dict[str, int]:
                 family_name_kana=fkana,
                 given_name_kana=gkana,
                 staff_type=staff_type,
-                unit=units[unit],
+                unit=units[unit_code],
                 job_title=title,
                 email=f"{login or number}@city.aobadai.example.jp",
             )
@@ -205,11 +205,11 @@ def load_demo_city(*, demo_password: str | None = None) -> dict[str, int]:
     wanted = [(n, "security_manager", u) for u, n in SECTION_HEADS.items()]
     wanted += [(n, "security_officer", u) for u, n in DEPARTMENT_HEADS.items()]
     wanted += list(OTHER_ROLES)
-    for number, code, unit in wanted:
+    for number, code, scope in wanted:
         _, created = RoleAssignment.objects.get_or_create(
             person=people[number],
             role=roles[code],
-            unit=units.get(unit) if unit else None,
+            unit=units.get(scope) if scope else None,
             defaults={"starts_on": ASSIGNMENTS_START},
         )
         counts["assignments"] += int(created)

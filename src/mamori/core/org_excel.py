@@ -142,7 +142,7 @@ def import_workbook(workbook: Workbook, *, deactivate_missing: bool = False) -> 
     from mamori.core.spreadsheets import CellError
 
     report = ImportReport()
-    raw_errors: list[tuple[str, int, str, str]] = []
+    raw_errors: list[tuple[str, object, str, str]] = []
     bodies = {b.name: b for b in Body.objects.all()} | {b.code: b for b in Body.objects.all()}
     existing_units = {u.code: u for u in Unit.objects.all()}
 
@@ -276,7 +276,9 @@ def import_workbook(workbook: Workbook, *, deactivate_missing: bool = False) -> 
             }
         )
 
-    report.errors.extend(CellError(*e) for e in raw_errors)
+    report.errors.extend(
+        CellError(sheet, int(str(row)), column, message) for sheet, row, column, message in raw_errors
+    )
     report.errors.sort(key=lambda e: (e.sheet != UNIT_SHEET, e.row, e.column))
     if report.errors:
         return report
@@ -293,7 +295,7 @@ def import_workbook(workbook: Workbook, *, deactivate_missing: bool = False) -> 
 
 
 def _check_cycles(unit_rows: list[dict[str, object]], existing: dict[str, Unit], errors: list) -> None:
-    parents = {code: (u.parent.code if u.parent_id else "") for code, u in existing.items()}
+    parents = {code: (u.parent.code if u.parent is not None else "") for code, u in existing.items()}
     parents.update({str(r["code"]): str(r["parent"]) for r in unit_rows})
     for item in unit_rows:
         seen = {item["code"]}
@@ -326,7 +328,7 @@ def _apply_units(rows: list[dict[str, object]], existing: dict[str, Unit], repor
                 "parent": by_code.get(parent_code) if parent_code else None,
             }
             if unit is None:
-                unit = Unit(code=item["code"], **fields)
+                unit = Unit(code=str(item["code"]), **fields)
                 report.created += 1
                 unit.save()
             elif any(getattr(unit, k) != v for k, v in fields.items()):
@@ -359,7 +361,7 @@ def _apply_people(rows: list[dict[str, object]], report: ImportReport, *, deacti
         }
         person = existing.get(str(item["number"]))
         if person is None:
-            Person.objects.create(employee_number=item["number"], **fields)
+            Person.objects.create(employee_number=str(item["number"]), **fields)
             report.created += 1
         elif any(getattr(person, k) != v for k, v in fields.items()):
             for key, value in fields.items():

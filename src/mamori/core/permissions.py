@@ -60,7 +60,7 @@ def _assignments(person: object) -> list[tuple[str, str | None]]:
 
     rows = (
         RoleAssignment.objects.current(timezone.localdate())
-        .filter(person=person)
+        .filter(person=person)  # type: ignore[misc]  # person_of() narrows to a Person at run time
         .select_related("role", "unit")
     )
     result = [

@@ -60,12 +60,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         tasks.extend(source(request.user))  # type: ignore[operator]
     person = person_of(request.user)
     roles = (
-        RoleAssignment.objects.current().filter(person=person).select_related("role", "unit")
+        RoleAssignment.objects.current().filter(person=person).select_related("role", "unit")  # type: ignore[misc]
         if person is not None
         else RoleAssignment.objects.none()
     )
     summary = _org_summary()
-    max_people = max((row["people"] for row in summary), default=0) or 1
+    max_people = max((int(str(row["people"])) for row in summary), default=0) or 1
     return render(
         request,
         "web/dashboard.html",

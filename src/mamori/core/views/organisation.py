@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -19,7 +20,7 @@ def _require(user: object, action: str, obj: object | None = None) -> None:
         raise Http404
 
 
-def build_tree(units: list[Unit]) -> dict[int | None, list[Unit]]:
+def build_tree(units: Sequence[Unit]) -> dict[int | None, list[Unit]]:
     """Return children by parent id for a list of units already ordered by path."""
     children: dict[int | None, list[Unit]] = defaultdict(list)
     for unit in units:
