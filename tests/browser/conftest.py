@@ -25,8 +25,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # One Playwright instance per test: a test may also drive Playwright itself, and two sync
+    # Playwright instances cannot be alive in one thread.
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests (apt-get install chromium)")
