@@ -13,6 +13,7 @@ from mamori.policies.models import (
     PolicyDocument,
     PolicyVersion,
     Section,
+    SectionAudience,
 )
 
 
@@ -51,7 +52,22 @@ def visible_sections(user: object, version: PolicyVersion, viewer: Viewer | None
     sections = version.sections.select_related("standard_section").prefetch_related(
         "audience_roles", "audience_units"
     )
-    return [s for s in sections if admits_section(who, s)]
+    # Narrowing a section's audience also hides its earlier wording: the newest approved version's
+    # audience for the same lineage applies to every older version of that section.
+    latest = version.document.versions.filter(status__in=APPROVED_STATUSES).order_by("-number").first()
+    narrowed: dict[object, Section] = {}
+    if latest is not None and latest.pk != version.pk:
+        narrowed = {
+            s.lineage: s
+            for s in latest.sections.exclude(audience=SectionAudience.INHERIT).prefetch_related(
+                "audience_roles", "audience_units"
+            )
+        }
+    return [
+        s
+        for s in sections
+        if admits_section(who, s) and (s.lineage not in narrowed or admits_section(who, narrowed[s.lineage]))
+    ]
 
 
 def record_read_if_private(document: PolicyDocument, obj: object, detail: str) -> None:
