@@ -98,7 +98,7 @@ class _Builder:
             kind, number, rest = f"h{styled_level}", "", line.strip()
         else:
             kind, number, rest = found.kind, found.label, found.rest
-        level = self.levels.level_for(kind)
+        level = self.levels.level_for(kind) if styled_level is None else self.levels.place(kind, styled_level)
         if styled_level is not None:
             heading, text = rest, ""
         else:
@@ -181,6 +181,11 @@ def parse_docx(untrusted_data: bytes) -> ParsedDocument:
     return builder.result
 
 
+def _first_content_is(lines: list[str], heading: re.Match[str]) -> bool:
+    first = next((line for line in lines if line.strip()), "")
+    return first == heading.string and len(heading.group(1)) == 1
+
+
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 
 
@@ -189,8 +194,18 @@ def parse_markdown(untrusted_text: str) -> ParsedDocument:
     if len(untrusted_text.encode("utf-8")) > MAX_UPLOAD_BYTES:
         raise PolicyImportError("too_large", "ファイルが大きすぎます（上限 10MB）。")
     lines = untrusted_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    headings = [m for m in (_MD_HEADING.match(line) for line in lines) if m]
+    headings = []
+    fenced = False
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and (found := _MD_HEADING.match(line)):
+            headings.append(found)
     top_levels = [m for m in headings if len(m.group(1)) == 1]
+    has_title = len(top_levels) == 1 and bool(headings) and _first_content_is(lines, headings[0])
+    depths = [len(m.group(1)) for m in (headings[1:] if has_title else headings)]
+    # "## 1 目的" under a single "# 表題" is a top-level section: shift depths so the shallowest is 1.
+    offset = min(depths) - 1 if depths else 0
     builder = _Builder()
     title_taken = False
     in_fence = False
@@ -205,11 +220,11 @@ def parse_markdown(untrusted_text: str) -> ParsedDocument:
                 builder.body(line.rstrip())
             continue
         depth, content = len(found.group(1)), found.group(2).strip()
-        if depth == 1 and len(top_levels) == 1 and not title_taken and not builder.result.sections:
+        if has_title and not title_taken:
             builder.result.title = content[:200]
             title_taken = True
             continue
-        builder.numbered_line(content, styled_level=depth)
+        builder.numbered_line(content, styled_level=max(1, depth - offset))
     for section in builder.result.sections:
         while section.text_lines and not section.text_lines[-1].strip():
             section.text_lines.pop()

@@ -229,7 +229,11 @@ class PolicyVersion(models.Model):
         return f"第{self.number}版（{self.get_status_display()}）"
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        if self.is_approved:
+        # Ask the database: an in-memory copy may predate the approval.
+        if (
+            self.is_approved
+            or PolicyVersion.objects.filter(pk=self.pk, status__in=APPROVED_STATUSES).exists()
+        ):
             raise ApprovedVersionError("approved versions are kept for ever")
         return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 

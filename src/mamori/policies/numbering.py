@@ -78,9 +78,16 @@ class LevelTracker:
             self._stack.append(kind)
         return len(self._stack)
 
-    def reset_below(self, level: int) -> None:
-        """Forget kinds deeper than ``level`` (a styled heading of that level was met)."""
-        del self._stack[level:]
+    def place(self, kind: str, level: int) -> int:
+        """Put ``kind`` at ``level`` (a Word heading style says so) and forget the deeper kinds."""
+        del self._stack[level - 1 :]
+        while len(self._stack) < level - 1:
+            self._stack.append(f"(level {len(self._stack) + 1})")
+        if kind in self._stack:
+            # The same numbering style higher up would make two levels share it; keep the style's level.
+            return self.level_for(kind)
+        self._stack.append(kind)
+        return level
 
 
 def katakana_label(index: int, *, iroha: bool = False) -> str:
