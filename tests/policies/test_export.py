@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
@@ -35,7 +37,7 @@ def test_the_print_page_is_a4_with_page_numbers(basic_policy, staff, login):
     page = login(staff).get(reverse("policies:print", args=[basic_policy.pk, 1])).content.decode()
     assert '<html lang="ja">' in page
     assert "print.css" in page and "<style" not in page
-    css = open(finders.find("policies/css/print.css"), encoding="utf-8").read()
+    css = Path(finders.find("policies/css/print.css")).read_text(encoding="utf-8")
     assert "size: A4" in css
     assert "counter(page)" in css
     assert "line-break: strict" in css
