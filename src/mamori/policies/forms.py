@@ -165,7 +165,10 @@ class ImportForm(forms.Form):
 
 class ApproveForm(forms.Form):
     effective_on = forms.DateField(
-        label="施行日", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="施行日",
+        initial=timezone.localdate,
+        # <input type="date"> only accepts ISO dates, whatever the locale's display format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     comment = forms.CharField(label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
