@@ -155,7 +155,7 @@ def test_a_revision_goes_from_word_to_the_public_page_and_a_procedure_stays_hidd
 
     from mamori.core.japanese_calendar import wareki_date
 
-    basic, procedure = published
+    _basic, procedure = published
     label = f"{wareki_date(timezone.localdate())}施行版"
 
     # The information policy officer imports the revision from Word and edits a section.
