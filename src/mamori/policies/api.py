@@ -26,11 +26,11 @@ from mamori.policies.search import search_sections
 
 
 class VersionSummarySerializer(serializers.ModelSerializer[PolicyVersion]):
-    label = serializers.CharField(read_only=True)
+    citation_label = serializers.CharField(source="label", read_only=True)
 
     class Meta:
         model = PolicyVersion
-        fields = ["number", "status", "label", "effective_on", "change_summary", "approved_at"]
+        fields = ["number", "status", "citation_label", "effective_on", "change_summary", "approved_at"]
 
 
 class SectionSerializer(serializers.ModelSerializer[Section]):

@@ -143,7 +143,7 @@ def parse_docx(untrusted_data: bytes) -> ParsedDocument:
     _check_archive(untrusted_data)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
+    from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
     try:
         document = docx.Document(io.BytesIO(untrusted_data))

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import partial
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
 from mamori.core import audit
-from mamori.core.models import Person, Role, Unit
+from mamori.core.models import Body, Person, Role, Unit
 from mamori.core.permissions import can, person_of
 from mamori.policies.audience import addressed_people
 from mamori.policies.importing import ParsedDocument
@@ -47,6 +49,11 @@ class PolicyActionError(Exception):
         self.message = message
 
 
+def _user(actor: object) -> User | None:
+    """Return the acting account for a foreign key (None for the system and for demo loading)."""
+    return actor if isinstance(actor, User) else None
+
+
 def _require(actor: object, action: str, obj: object | None = None) -> None:
     if not can(actor, action, obj):
         raise PolicyActionError("forbidden", "この操作を行う権限がありません。")
@@ -65,7 +72,7 @@ def _event(
         version=version,
         kind=kind,
         note=note,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_user(actor),
     )
 
 
@@ -78,7 +85,7 @@ def create_document(
     actor: object,
     title: str,
     layer: str,
-    body: object | None = None,
+    body: Body | None = None,
     owner_unit: Unit | None = None,
     system_name: str = "",
     audience: str | None = None,
@@ -126,7 +133,7 @@ def update_document(
     actor: object,
     document: PolicyDocument,
     title: str,
-    body: object | None,
+    body: Body | None,
     owner_unit: Unit | None,
     system_name: str,
     audience: str,
@@ -139,7 +146,7 @@ def update_document(
     _require(actor, "policies.draft")
     _check_audience(document.layer, audience)
     document.title = title
-    document.body = body  # type: ignore[assignment]
+    document.body = body
     document.owner_unit = owner_unit
     document.system_name = system_name
     document.audience = audience
@@ -177,7 +184,7 @@ def _new_draft(*, actor: object, document: PolicyDocument, change_summary: str) 
         document=document,
         number=_next_number(document),
         change_summary=change_summary,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=_user(actor),
     )
 
 
@@ -405,7 +412,7 @@ def _comment(version: PolicyVersion, actor: object, stage: str, text: str) -> No
     if text.strip():
         VersionComment.objects.create(
             version=version,
-            author=actor if getattr(actor, "pk", None) else None,
+            author=_user(actor),
             stage=stage,
             text=text.strip(),
         )
@@ -469,7 +476,7 @@ def approve_version(
         raise PolicyActionError("bad_state", "委員会の審議を経た版だけを承認できます。")
     version.status = VersionStatus.APPROVED
     version.effective_on = effective_on
-    version.approved_by = actor if getattr(actor, "pk", None) else None  # type: ignore[assignment]
+    version.approved_by = _user(actor)
     version.approved_at = timezone.now()
     version.save()
     _comment(version, actor, VersionStatus.AWAITING_APPROVAL, comment)
@@ -554,6 +561,22 @@ def confirm_read(*, actor: object, version: PolicyVersion) -> ReadReceipt:
     return receipt
 
 
+def _send_reminder(receipt: ReadReceipt) -> None:
+    version = receipt.version
+    title = version.document.title
+    send_mail(
+        subject=f"【確認のお願い】{title}（{version.label}）",
+        message=(
+            f"{receipt.person.full_name} 様\n\n"
+            f"「{title}」{version.label} が施行されています。\n"
+            "内容を読み、守りの画面で「確認しました」を押してください。\n\n"
+            "このメールは守り（Mamori）から自動送信しています。\n"
+        ),
+        from_email=None,
+        recipient_list=[receipt.person.email],
+    )
+
+
 def send_reminders(
     *,
     min_days_between: int = 7,
@@ -584,21 +607,7 @@ def send_reminders(
             ).update(last_reminded_at=moment, reminder_count=models.F("reminder_count") + 1)
             if not claimed:
                 continue
-            version = receipt.version
-            transaction.on_commit(
-                lambda r=receipt, v=version: send_mail(
-                    subject=f"【確認のお願い】{v.document.title}（{v.label}）",
-                    message=(
-                        f"{r.person.full_name} 様\n\n"
-                        f"「{v.document.title}」{v.label} が施行されています。\n"
-                        "内容を読み、守りの画面で「確認しました」を押してください。\n\n"
-                        f"対象: {v.document.title} {v.label}\n"
-                        "このメールは守り（Mamori）から自動送信しています。\n"
-                    ),
-                    from_email=None,
-                    recipient_list=[r.person.email],
-                )
-            )
+            transaction.on_commit(partial(_send_reminder, receipt))
             sent += 1
     if sent:
         audit.record(
@@ -653,7 +662,7 @@ def resolve_trigger(*, actor: object, trigger: ReviewTrigger, resolution: str) -
     if not resolution.strip():
         raise PolicyActionError("empty", "対応内容を入力してください。")
     trigger.resolved_at = timezone.now()
-    trigger.resolved_by = actor if getattr(actor, "pk", None) else None  # type: ignore[assignment]
+    trigger.resolved_by = _user(actor)
     trigger.resolution = resolution
     trigger.save()
     return trigger

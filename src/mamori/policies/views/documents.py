@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,9 +23,23 @@ from mamori.policies.access import (
 from mamori.policies.audience import viewer_for, visible_documents
 from mamori.policies.comparison import compare_sections
 from mamori.policies.forms import DocumentForm, ResolveForm, document_initial
-from mamori.policies.models import APPROVED_STATUSES, Layer, PolicyDocument, ReviewTrigger, VersionStatus
+from mamori.policies.models import (
+    APPROVED_STATUSES,
+    Layer,
+    PolicyDocument,
+    PolicyVersion,
+    ReviewTrigger,
+    VersionStatus,
+)
 from mamori.policies.search import search_sections
 from mamori.policies.views._common import crumbs, post_text, require
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    document: PolicyDocument
+    current: PolicyVersion | None
+    draft: PolicyVersion | None
 
 
 @login_required
@@ -45,8 +61,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
         draft = (
             next((v for v in versions if v.status not in APPROVED_STATUSES), None) if show_drafts else None
         )
-        rows.append({"document": document, "current": current, "draft": draft})
-    groups = [(label, [r for r in rows if r["document"].layer == value]) for value, label in Layer.choices]
+        rows.append(DocumentRow(document, current, draft))
+    groups = [(label, [r for r in rows if r.document.layer == value]) for value, label in Layer.choices]
     return render(
         request,
         "policies/document_list.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from mamori.core import audit
 from mamori.core.japanese_calendar import wareki_date
+from mamori.core.models import Unit
 from mamori.core.permissions import can, filter_visible
 from mamori.core.spreadsheets import Column, workbook_bytes, write_sheet
 from mamori.policies import services
@@ -30,6 +31,23 @@ COLUMNS = (
     Column("確認日時", width=24),
     Column("督促回数", width=10),
 )
+
+
+@dataclass
+class UnitReceipts:
+    """The people of one unit who have and have not confirmed."""
+
+    unit: Unit
+    done: list[ReadReceipt] = field(default_factory=list)
+    pending: list[ReadReceipt] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.done) + len(self.pending)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.done) / self.total) if self.total else 0
 
 
 def _rows(receipts: list[ReadReceipt]) -> list[list[object]]:
@@ -97,16 +115,11 @@ def receipts(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    by_unit: dict[int, dict[str, object]] = defaultdict(lambda: {"unit": None, "done": [], "pending": []})
+    by_unit: dict[int, UnitReceipts] = {}
     for r in items:
-        row = by_unit[r.person.unit_id]
-        row["unit"] = r.person.unit
-        row["done" if r.confirmed_at else "pending"].append(r)  # type: ignore[union-attr]
-    units = sorted(by_unit.values(), key=lambda row: row["unit"].path)  # type: ignore[union-attr]
-    for row in units:
-        total = len(row["done"]) + len(row["pending"])  # type: ignore[arg-type]
-        row["total"] = total
-        row["percent"] = round(100 * len(row["done"]) / total) if total else 0  # type: ignore[arg-type]
+        row = by_unit.setdefault(r.person.unit_id, UnitReceipts(unit=r.person.unit))
+        (row.done if r.confirmed_at else row.pending).append(r)
+    units = sorted(by_unit.values(), key=lambda row: row.unit.path)
     done = sum(1 for r in items if r.confirmed_at)
     return render(
         request,
