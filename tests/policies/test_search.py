@@ -53,3 +53,15 @@ def test_procedure_sections_are_found_only_by_their_audience(procedure, staff, o
 def test_search_results_cite_the_version_and_number(procedure, staff):
     (hit,) = search_sections(staff, "バックアップ")
     assert hit.section.citation() == "令和7年4月1日施行版 第1章1"
+
+
+def test_search_results_from_a_procedure_are_audited_as_reads(procedure, basic_policy, staff, login):
+    from mamori.core.models import AuditEntry
+
+    before = AuditEntry.objects.filter(action="read").count()
+    login(staff).get(reverse("policies:search") + "?q=情報資産")  # only the public basic policy
+    assert AuditEntry.objects.filter(action="read").count() == before
+    login(staff).get(reverse("policies:search") + "?q=静脈認証")
+    entry = AuditEntry.objects.filter(action="read").order_by("-seq").first()
+    assert entry.actor == staff
+    assert entry.changes == {"detail": "検索結果（静脈認証）"}

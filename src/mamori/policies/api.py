@@ -22,7 +22,7 @@ from mamori.policies.access import (
 )
 from mamori.policies.audience import viewer_for, visible_documents
 from mamori.policies.models import APPROVED_STATUSES, PolicyDocument, PolicyVersion, Section, VersionStatus
-from mamori.policies.search import search_sections
+from mamori.policies.search import audit_private_hits, search_sections
 
 
 class VersionSummarySerializer(serializers.ModelSerializer[PolicyVersion]):
@@ -108,7 +108,9 @@ class Search(APIView):
     """Search the sections in force that the caller may read (?q=terms)."""
 
     def get(self, request: Request) -> Response:
-        hits = search_sections(request.user, request.query_params.get("q", ""))
+        query = request.query_params.get("q", "")
+        hits = search_sections(request.user, query)
+        audit_private_hits(hits, query)
         return Response(
             [
                 {

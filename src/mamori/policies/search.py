@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from mamori.policies.access import record_read_if_private
 from mamori.policies.audience import admits_section, viewer_for, visible_documents
 from mamori.policies.models import Section, VersionStatus
 
@@ -67,6 +68,17 @@ def _snippet(text: str, terms: list[str]) -> str:
     start = max(0, first - SNIPPET_CHARS)
     end = min(len(text), first + SNIPPET_CHARS * 2)
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def audit_private_hits(hits: list[SearchHit], query: str) -> None:
+    """Record one read per non-public document whose text a search result showed."""
+    seen: set[int] = set()
+    for hit in hits:
+        document = hit.section.version.document
+        if document.pk in seen:
+            continue
+        seen.add(document.pk)
+        record_read_if_private(document, hit.section.version, f"検索結果（{query[:50]}）")
 
 
 def search_sections(user: object, query: str) -> list[SearchHit]:

@@ -31,7 +31,7 @@ from mamori.policies.models import (
     ReviewTrigger,
     VersionStatus,
 )
-from mamori.policies.search import search_sections
+from mamori.policies.search import audit_private_hits, search_sections
 from mamori.policies.views._common import crumbs, post_text, require
 
 
@@ -252,6 +252,7 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     hits = search_sections(request.user, query) if query else []
+    audit_private_hits(hits, query)
     return render(
         request, "policies/search.html", {"query": query, "hits": hits, "crumbs": crumbs(("検索", ""))}
     )
