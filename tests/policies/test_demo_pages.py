@@ -38,7 +38,10 @@ def test_demo_pages_render_diff_print_and_public(demo, login, client):
     basic = demo["青葉台市情報セキュリティ基本方針"]
     ciso = login(get_user_model().objects.get(username="ciso"))
     diff = ciso.get(reverse("policies:diff", args=[basic.pk]) + "?old=1&new=2").content.decode()
-    assert '<del class="diff-del">ウイルス</del><ins class="diff-ins">ランサムウェアを含む不正プログラムによる</ins>攻撃' in diff
+    assert (
+        '<del class="diff-del">ウイルス</del><ins class="diff-ins">ランサムウェアを含む不正プログラムによる</ins>攻撃'
+        in diff
+    )
     home = ciso.get(reverse("web:dashboard")).content.decode()
     assert "委員会審議: 「青葉台市情報セキュリティ対策基準」" in home
     assert ciso.get(reverse("policies:print", args=[basic.pk, 2])).status_code == 200

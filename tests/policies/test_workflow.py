@@ -277,3 +277,36 @@ def test_diff_page_shows_inline_and_side_by_side_changes(
         reverse("policies:diff", args=[document.pk]) + "?old=1&new=2&mode=side"
     ).content.decode()
     assert "令和7年4月1日施行版（旧）" in side and "令和8年4月1日施行版（新）" in side
+
+
+def test_a_procedure_created_on_the_page_defaults_to_its_unit(city, policy_officer, login):
+    from mamori.policies.models import PolicyDocument
+
+    response = login(policy_officer).post(
+        reverse("policies:create"),
+        {
+            "title": "税務システム運用手順",
+            "layer": "procedure",
+            "owner_unit": city.zeimu.pk,
+            "audience": "",
+            "review_interval_months": 12,
+        },
+    )
+    assert response.status_code == 302
+    document = PolicyDocument.objects.get(title="税務システム運用手順")
+    assert document.audience == "restricted"
+    assert list(document.audience_units.all()) == [city.zeimu]
+
+
+def test_the_page_refuses_a_public_procedure(city, policy_officer, login):
+    response = login(policy_officer).post(
+        reverse("policies:create"),
+        {
+            "title": "公開手順",
+            "layer": "procedure",
+            "owner_unit": city.zeimu.pk,
+            "audience": "public",
+            "review_interval_months": 12,
+        },
+    )
+    assert "実施手順は一般公開できません。" in response.content.decode()
