@@ -24,7 +24,14 @@ class DocumentForm(forms.Form):
         help_text="実施手順では対象システムを所管する課を選びます",
     )
     system_name = forms.CharField(label="対象システム・業務", max_length=200, required=False)
-    audience = forms.ChoiceField(label="公開範囲", choices=Audience.choices, required=False)
+    audience = forms.ChoiceField(
+        label="公開範囲",
+        choices=[
+            ("", "既定（基本方針・対策基準は全職員、実施手順は所管組織と指定した組織のみ）"),
+            *Audience.choices,
+        ],
+        required=False,
+    )
     audience_roles = forms.ModelMultipleChoiceField(
         label="閲覧できる役割",
         queryset=Role.objects.all(),
