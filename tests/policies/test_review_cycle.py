@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from mamori.core.japanese_calendar import wareki_date
 from mamori.core.models import Unit
 from mamori.policies import services
 from mamori.policies.models import PolicyDocument
@@ -57,7 +58,10 @@ def test_a_review_trigger_raised_by_another_app_reaches_the_dashboard_until_reso
         actor=None, section_code="5.4", reason="パスワードの共用が見つかった", source=source
     )
     assert trigger.source_label == "市民課"
-    assert _titles(policy_officer, "policy_trigger") == ["見直しのきっかけ: 5.4 パスワードの共用が見つかった"]
+    today = wareki_date(timezone.localdate())
+    assert _titles(policy_officer, "policy_trigger") == [
+        f"見直しのきっかけ: 5.4 パスワードの共用が見つかった（{today}）"
+    ]
     assert _titles(committee, "policy_trigger") != []
     assert _titles(staff, "policy_trigger") == []
     assert login(staff).get(reverse("policies:triggers")).status_code == 404

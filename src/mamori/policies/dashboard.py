@@ -91,9 +91,10 @@ def _review_tasks(user: object) -> list[DashboardTask]:
         ):
             tasks.append(
                 DashboardTask(
-                    f"見直しのきっかけ: {trigger}",
+                    # No due date: a trigger asks for a review now; its date goes into the title.
+                    f"見直しのきっかけ: {trigger}（{wareki_date(timezone.localtime(trigger.raised_at))}）",
                     reverse("policies:triggers"),
-                    wareki_date(trigger.raised_at),
+                    "",
                     "policy_trigger",
                 )
             )
