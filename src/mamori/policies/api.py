@@ -7,6 +7,7 @@ lists or search results; every read of a non-public document is audited.
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -51,6 +52,32 @@ class DocumentSerializer(serializers.ModelSerializer[PolicyDocument]):
         fields = ["id", "title", "layer", "body", "owner_unit", "system_name", "audience", "last_reviewed_on"]
 
 
+class DocumentDetailSerializer(DocumentSerializer):
+    versions = VersionSummarySerializer(many=True, read_only=True)
+    current = SectionSerializer(many=True, read_only=True, help_text="施行中の版のうち閲覧できる節")
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "versions", "current"]
+
+
+class VersionDetailSerializer(VersionSummarySerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "sections"]
+
+
+class SearchHitSerializer(serializers.Serializer[object]):
+    document = serializers.IntegerField()
+    document_title = serializers.CharField()
+    version = serializers.IntegerField()
+    citation = serializers.CharField()
+    heading = serializers.CharField(
+        help_text="番号と見出し。該当箇所を <mark> で囲んだ HTML（エスケープ済み）"
+    )
+    snippet = serializers.CharField(help_text="該当箇所を <mark> で囲んだ HTML（エスケープ済み）")
+
+
 class DocumentList(ListAPIView[PolicyDocument]):
     """List the documents the caller may read (with an approved version, unless the caller drafts or reviews)."""
 
@@ -73,6 +100,7 @@ def _versions_for(user: object, document: PolicyDocument) -> list[PolicyVersion]
 class DocumentDetail(APIView):
     """Return a document with its versions and the sections in force that the caller may read."""
 
+    @extend_schema(responses=DocumentDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         viewer = viewer_for(request.user)
         document = get_document_for(request.user, pk, viewer)
@@ -94,6 +122,7 @@ class DocumentDetail(APIView):
 class VersionDetail(APIView):
     """Return one version with the sections the caller may read."""
 
+    @extend_schema(responses=VersionDetailSerializer)
     def get(self, request: Request, pk: int, number: int) -> Response:
         viewer = viewer_for(request.user)
         document = get_document_for(request.user, pk, viewer)
@@ -107,6 +136,10 @@ class VersionDetail(APIView):
 class Search(APIView):
     """Search the sections in force that the caller may read (?q=terms)."""
 
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="検索語（空白区切りですべてを含む節）")],
+        responses=SearchHitSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "")
         hits = search_sections(request.user, query)
@@ -118,7 +151,7 @@ class Search(APIView):
                     "document_title": h.section.version.document.title,
                     "version": h.section.version.number,
                     "citation": h.section.citation(),
-                    "heading": h.section.heading,
+                    "heading": str(h.heading),
                     "snippet": str(h.snippet),
                 }
                 for h in hits
