@@ -9,7 +9,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mamori.policies.importing import PolicyImportError, parse_docx, parse_markdown
@@ -243,3 +243,23 @@ def test_a_recognised_number_is_the_start_of_the_line(line):
 def test_random_bytes_are_refused_cleanly(data):
     with pytest.raises(PolicyImportError):
         parse_docx(data)
+
+
+numbered_line = st.tuples(
+    st.sampled_from(["第1章", "1", "(1)", "ア", "（ア）", "①", "２．", ""]),
+    st.text(alphabet=st.sampled_from(list("情報資産管理をするアイウ。、ABC 　")), min_size=1, max_size=50),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(numbered_line, min_size=1, max_size=12))
+def test_every_paragraph_of_a_generated_docx_lands_in_a_section(lines):
+    paragraphs = [f"{number} {text}".strip() for number, text in lines]
+    parsed = parse_docx(_docx(paragraphs))
+    kept = " ".join(f"{s.number} {s.heading} {s.text}" for s in parsed.sections)
+    for paragraph in paragraphs:
+        words = paragraph.replace("\u3000", " ").split()
+        for word in words:
+            assert word.rstrip(".．") in kept.replace("\u3000", " ")
+    for earlier, later in zip(parsed.sections, parsed.sections[1:], strict=False):
+        assert later.level <= earlier.level + 1  # depth grows one level at a time

@@ -310,3 +310,12 @@ def test_the_page_refuses_a_public_procedure(city, policy_officer, login):
         },
     )
     assert "実施手順は一般公開できません。" in response.content.decode()
+
+
+def test_sections_of_an_approved_version_refuse_changes_even_outside_the_services(procedure):
+    section = procedure.current_version().sections.first()
+    section.text = "書き換え"
+    with pytest.raises(ApprovedVersionError):
+        section.save()
+    with pytest.raises(ApprovedVersionError):
+        section.delete()

@@ -280,6 +280,20 @@ class Section(models.Model):
     def owning_unit(self) -> object | None:
         return self.version.document.owner_unit
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Defence in depth behind the services: the text of an approved version never changes.
+        if (
+            self.pk is not None
+            and PolicyVersion.objects.filter(pk=self.version_id, status__in=APPROVED_STATUSES).exists()
+        ):
+            raise ApprovedVersionError("sections of approved versions are kept for ever")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        if PolicyVersion.objects.filter(pk=self.version_id, status__in=APPROVED_STATUSES).exists():
+            raise ApprovedVersionError("sections of approved versions are kept for ever")
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
     def citation(self) -> str:
         """Return the citable reference: 令和7年4月1日施行版 第3章2."""
         return f"{self.version.label} {self.full_number}".strip()
