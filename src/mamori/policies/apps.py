@@ -5,6 +5,7 @@ from django.apps import AppConfig
 # they draft, review, approve or audit them.
 POLICY_RULES: dict[str, set[str]] = {
     "policies.draft": {"policy_office"},
+    "policies.manage_standard": {"policy_office"},
     "policies.review": {"committee"},
     "policies.approve": {"ciso"},
     "policies.read_all": {

@@ -722,3 +722,54 @@ def sections_for_code(section_code: str) -> list[Section]:
             standard_section__code=section_code, version__status=VersionStatus.IN_FORCE
         ).select_related("version", "version__document")
     )
+
+
+# --- the 対策基準 section tree ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_standard_section(
+    *, actor: object, section: StandardSection, title: str, is_active: bool
+) -> StandardSection:
+    """Rename or retire a 対策基準 code; the code itself never changes (other registers key on it)."""
+    _require(actor, "policies.manage_standard")
+    if not title.strip():
+        raise PolicyActionError("empty", "見出しを入力してください。")
+    section.title = title.strip()
+    section.is_active = is_active
+    section.save()
+    return section
+
+
+@transaction.atomic
+def add_standard_section(
+    *, actor: object, parent: StandardSection | None, code: str, title: str, guideline_version: str = ""
+) -> StandardSection:
+    """Add a code under ``parent`` (``3.4`` under ``3``) or a new top-level code."""
+    _require(actor, "policies.manage_standard")
+    code = code.strip()
+    expected_prefix = f"{parent.code}." if parent is not None else ""
+    tail = code[len(expected_prefix) :]
+    if (
+        not code.startswith(expected_prefix)
+        or not tail
+        or "." in tail
+        or not tail.isascii()
+        or not tail.isalnum()
+    ):
+        raise PolicyActionError(
+            "bad_code",
+            f"節番号は「{expected_prefix}」に続けて英数字で指定してください（例: {expected_prefix}9）。",
+        )
+    if StandardSection.objects.filter(code=code).exists():
+        raise PolicyActionError("duplicate_code", f"節番号「{code}」はすでにあります。")
+    if not title.strip():
+        raise PolicyActionError("empty", "見出しを入力してください。")
+    last = StandardSection.objects.aggregate(n=models.Max("order"))["n"] or 0
+    return StandardSection.objects.create(
+        code=code,
+        title=title.strip(),
+        parent=parent,
+        order=last + 1,
+        guideline_version=guideline_version or (parent.guideline_version if parent else ""),
+    )

@@ -6,7 +6,7 @@ Mounted at the root (``path("", include("mamori.policies.urls"))``) because it s
 from django.urls import path
 
 from mamori.policies import api
-from mamori.policies.views import documents, imports, public, receipts, versions
+from mamori.policies.views import documents, imports, public, receipts, standard, versions
 
 app_name = "policies"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("policies/import/", imports.import_view, name="import"),
     path("policies/search/", documents.search, name="search"),
     path("policies/triggers/", documents.triggers, name="triggers"),
+    path("policies/standard/", standard.standard_tree, name="standard_tree"),
+    path("policies/standard/<str:code>/", standard.standard_edit, name="standard_edit"),
     path("policies/<int:pk>/", documents.document_detail, name="document"),
     path("policies/<int:pk>/settings/", documents.document_settings, name="settings"),
     path("policies/<int:pk>/draft/", documents.start_draft, name="start_draft"),
