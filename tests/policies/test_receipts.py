@@ -146,3 +146,9 @@ def test_the_remind_button_mails_the_pending_people_of_that_version(
         )
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["other@example.jp"]]
+
+
+def test_the_daily_command_can_enqueue_the_task_instead(db):
+    out = io.StringIO()
+    call_command("policy_daily", "--enqueue", stdout=out)
+    assert "タスクを登録しました" in out.getvalue()

@@ -119,3 +119,9 @@ def test_sections_in_force_are_found_by_standard_code(procedure, policy_officer,
     )
     new_section = procedure.current_version().sections.get(heading="端末の起動")
     assert link in services.links_for(section=new_section)
+
+
+def test_a_review_due_at_month_end_falls_on_the_last_day_of_a_shorter_month(procedure):
+    procedure.last_reviewed_on = dt.date(2025, 1, 31)
+    procedure.review_interval_months = 1
+    assert procedure.review_due_on() == dt.date(2025, 2, 28)

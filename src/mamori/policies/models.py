@@ -8,6 +8,7 @@ ReadReceipt; 見直し → review; 見直しのきっかけ → ReviewTrigger; �
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import uuid
 
@@ -135,7 +136,8 @@ class PolicyDocument(models.Model):
         months = self.last_reviewed_on.month - 1 + self.review_interval_months
         year = self.last_reviewed_on.year + months // 12
         month = months % 12 + 1
-        day = min(self.last_reviewed_on.day, 28)
+        # 1月31日 + 1か月 is the last day of February, as a person counting months would say.
+        day = min(self.last_reviewed_on.day, calendar.monthrange(year, month)[1])
         return dt.date(year, month, day)
 
     def is_review_overdue(self, today: dt.date | None = None) -> bool:

@@ -44,7 +44,9 @@ class DocumentRow:
 
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = visible_documents(request.user).select_related("body", "owner_unit")
+    documents = (
+        visible_documents(request.user).select_related("body", "owner_unit").prefetch_related("versions")
+    )
     layer = request.GET.get("layer", "")
     body = request.GET.get("body", "")
     if layer in Layer.values:
