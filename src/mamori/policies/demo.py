@@ -395,7 +395,7 @@ def _publish(
         version.approved_by = approver  # type: ignore[assignment]
         version.approved_at = timezone.now()
         version.save()
-        services._bring_into_force(version, actor=None)
+        services.bring_into_force(version, actor=None)
     DocumentEvent.objects.create(
         document=document, version=version, kind=DocumentEvent.Kind.DRAFTED, note=summary
     )
