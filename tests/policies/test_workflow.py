@@ -319,3 +319,9 @@ def test_sections_of_an_approved_version_refuse_changes_even_outside_the_service
         section.save()
     with pytest.raises(ApprovedVersionError):
         section.delete()
+
+
+def test_only_an_approved_version_can_be_brought_into_force(draft):
+    with pytest.raises(services.PolicyActionError) as caught:
+        services.bring_into_force(draft, actor=None)
+    assert caught.value.code == "bad_state"
