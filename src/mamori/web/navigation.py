@@ -19,6 +19,7 @@ class Area:
 
 AREAS: tuple[Area, ...] = (
     Area("dashboard", "ホーム", "web:dashboard", None),
+    Area("policies", "ポリシー", "policies:list", None),
     Area("organisation", "組織・職員", "core:organisation", "core.view_organisation"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
 )
