@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,14 +12,24 @@ from django.db import transaction
 
 from mamori.core.japanese_calendar import wareki_date
 
+logger = logging.getLogger(__name__)
+
 
 def _send(subject: str, body: str, recipients: Iterable[str]) -> None:
     to = sorted({r for r in recipients if r})
     if not to:
         return
-    transaction.on_commit(
-        lambda: send_mail(f"【守り】{subject}", body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
-    )
+
+    def deliver() -> None:
+        # The change is already committed: a mail server outage is logged, not shown as an error page.
+        try:
+            send_mail(f"【守り】{subject}", body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+        except (OSError, smtplib.SMTPException):
+            logger.warning(
+                "inspections mail not delivered: %s (%d recipients)", subject, len(to), exc_info=True
+            )
+
+    transaction.on_commit(deliver)
 
 
 def campaign_opened(campaign: object, emails: Iterable[str]) -> None:
