@@ -35,9 +35,9 @@ def get_sheet_for(user: object, pk: int, action: str = "view") -> AnswerSheet:
     is_own = sheet.person_id == _person_pk(user)
     if action == "answer" and is_own:
         return sheet
-    if action == "view" and (is_own or can(user, "inspections.view_sheets", sheet.unit)):
+    if action == "view" and (is_own or can(user, "inspections.view_sheets", sheet)):
         return sheet
-    if action == "review" and not is_own and can(user, "inspections.review_sheets", sheet.unit):
+    if action == "review" and not is_own and can(user, "inspections.review_sheets", sheet):
         return sheet
     raise Http404
 
@@ -60,7 +60,7 @@ def get_plan_for(user: object, pk: int, action: str = "view") -> AuditPlan:
 def get_finding_for(user: object, pk: int) -> Finding:
     """Return a finding to the heads of its unit, its auditors, action owners and the policy section."""
     finding = get_object_or_404(Finding.objects.select_related("unit", "section", "plan"), pk=pk)
-    if can(user, "inspections.view_findings", finding.unit):
+    if can(user, "inspections.view_findings", finding):
         return finding
     if finding.plan is not None and is_plan_auditor(user, finding.plan):
         return finding

@@ -328,7 +328,7 @@ def submit_sheet(sheet: AnswerSheet, *, actor: object) -> None:
 
 
 def _require_reviewer(sheet: AnswerSheet, actor: object) -> Person:
-    if not can(actor, "inspections.review_sheets", sheet.unit):
+    if not can(actor, "inspections.review_sheets", sheet):
         raise NotAllowed("この組織の点検票を確認する権限がありません。")
     person = person_or_refuse(actor)
     if sheet.person_id == person.pk:  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ def raise_finding_from_answer(
     answer: Answer, *, actor: object, title: str = "", severity: str = "medium", description: str = ""
 ) -> Finding:
     """Raise a finding from a 未実施 or 一部実施 answer (once per answer)."""
-    require(actor, "inspections.manage_findings", answer.unit)
+    require(actor, "inspections.manage_findings", answer)
     _check_severity(severity)
     if answer.value not in {AnswerValue.NOT_DONE, AnswerValue.PARTIAL}:
         raise InspectionError(
@@ -81,7 +81,7 @@ def raise_audit_finding(
 
 
 def _can_manage(actor: object, finding: Finding) -> bool:
-    return can(actor, "inspections.manage_findings", finding.unit) or (
+    return can(actor, "inspections.manage_findings", finding) or (
         finding.plan is not None and is_auditor_of(actor, finding.plan, finding.unit)
     )
 
@@ -137,7 +137,7 @@ def complete_action(action: CorrectiveAction, *, actor: object, note: str) -> No
 def verify_action(action: CorrectiveAction, *, actor: object) -> None:
     """Confirm a completed action (the finding's auditor or the information policy section)."""
     finding = action.finding
-    may = can(actor, "inspections.verify_actions", finding.unit) or (
+    may = can(actor, "inspections.verify_actions", finding) or (
         finding.plan is not None and is_auditor_of(actor, finding.plan)
     )
     if not may:

@@ -44,7 +44,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 def finding_from_answer(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(Answer.objects.select_related("sheet", "campaign_item__item", "unit"), pk=pk)
     get_sheet_for(request.user, answer.sheet_id, "view")
-    if not can(request.user, "inspections.manage_findings", answer.unit):
+    if not can(request.user, "inspections.manage_findings", answer):
         raise Http404
     form = FindingFromAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +61,7 @@ def finding_from_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk)
-    may_manage = can(request.user, "inspections.manage_findings", finding.unit) or (
+    may_manage = can(request.user, "inspections.manage_findings", finding) or (
         finding.plan is not None and is_plan_auditor(request.user, finding.plan)
     )
     form = ActionForm(request.POST or None, initial={"due_on": timezone.localdate()})
@@ -78,7 +78,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(finding)
     person = person_of(request.user)
     actions = list(finding.actions.select_related("owner", "verified_by"))
-    may_verify = can(request.user, "inspections.verify_actions", finding.unit) or (
+    may_verify = can(request.user, "inspections.verify_actions", finding) or (
         finding.plan is not None and is_plan_auditor(request.user, finding.plan)
     )
     for action in actions:

@@ -70,7 +70,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": is_own and sheet.is_editable,
             "answered": answered,
             "total": sheet.answers.count(),
-            "can_review": (not is_own) and can(request.user, "inspections.review_sheets", sheet.unit),
+            "can_review": (not is_own) and can(request.user, "inspections.review_sheets", sheet),
         },
     )
 
@@ -80,13 +80,9 @@ def _save_all(request: HttpRequest, sheet: AnswerSheet) -> HttpResponse:
     errors: list[str] = []
     for answer in sheet.answers.select_related("campaign_item__item"):
         key = answer.campaign_item_id
-        if f"value-{key}" not in request.POST and f"comment-{key}" not in request.POST:
-            continue
         value = request.POST.get(f"value-{key}", answer.value)
         comment = request.POST.get(f"comment-{key}", answer.comment)
-        if value == answer.value and comment == answer.comment:
-            pass
-        else:
+        if value != answer.value or comment != answer.comment:
             try:
                 services.save_answer(sheet, key, actor=request.user, value=value, comment=comment)
             except InspectionError as exc:
@@ -189,6 +185,6 @@ def sheet_review(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "sheet": sheet,
             "groups": _grouped_answers(sheet),
-            "can_raise": can(request.user, "inspections.manage_findings", sheet.unit),
+            "can_raise": can(request.user, "inspections.manage_findings", sheet),
         },
     )
