@@ -18,11 +18,15 @@ from mamori.inspections.models import Answer, CorrectiveAction, Finding
 
 
 def _visible_findings(request: HttpRequest) -> object:
+    findings = Finding.objects.select_related("unit", "section", "plan")
+    scope = scope_filter(request.user, "inspections.view_findings")
+    if scope is not None and not scope:
+        return findings  # an empty Q: the whole municipality (an empty Q would vanish in an OR below)
     person = person_of(request.user)
-    condition = scope_filter(request.user, "inspections.view_findings") or Q(pk__in=[])
+    condition = scope if scope is not None else Q(pk__in=[])
     if person is not None:
         condition |= Q(plan__assignments__auditor=person) | Q(actions__owner=person)
-    return Finding.objects.filter(condition).distinct().select_related("unit", "section", "plan")
+    return findings.filter(condition).distinct()
 
 
 @login_required
