@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 
 from mamori.core.models import Unit
 from mamori.inspections.models import Answer, AnswerSheet, Campaign, CampaignItem
+from mamori.inspections.models.campaigns import POINTS
 from mamori.policies.models import StandardSection
 
 
@@ -76,44 +77,49 @@ def chapter_of(code: str) -> str:
 def campaign_results(
     campaign: Campaign, *, unit_ids: Sequence[int] | None = None, weakest: int = 10
 ) -> CampaignResults:
-    """Aggregate a campaign's answers (narrowed to ``unit_ids`` when given)."""
+    """Aggregate a campaign's answers (narrowed to ``unit_ids`` when given).
+
+    One GROUP BY (unit, item, value) over the answers reads only the covering index
+    ``answer_results_idx``; every total below is summed from its few thousand rows in Python.
+    """
     answers = Answer.objects.filter(campaign=campaign)
     sheets = AnswerSheet.objects.filter(campaign=campaign)
     if unit_ids is not None:
         answers = answers.filter(unit_id__in=list(unit_ids))
         sheets = sheets.filter(unit_id__in=list(unit_ids))
-    sections = {s.pk: s for s in StandardSection.objects.all()}
-    by_code = {s.code: s for s in sections.values()}
+    by_code = {s.code: s for s in StandardSection.objects.all()}
+    items = {
+        ci.pk: ci for ci in CampaignItem.objects.filter(campaign=campaign).select_related("item", "section")
+    }
 
-    cells = (
-        answers.values("unit_id", "section_id")
-        .annotate(
-            total=Sum("points"),
-            counted=Count("points"),
-            answered=Count("id", filter=~Q(value="")),
-            n=Count("id"),
-        )
-        .order_by()
-    )
+    # [points, counted, answered, answers]
     unit_acc: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    item_acc: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # points, counted, not_done
     section_acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     chapter_acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     heat_acc: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for cell in cells:
-        code = sections[cell["section_id"]].code
-        total, counted = cell["total"] or 0, cell["counted"]
-        acc = unit_acc[cell["unit_id"]]
-        acc[0] += total
-        acc[1] += counted
-        acc[2] += cell["answered"]
-        acc[3] += cell["n"]
+    value_counts: dict[str, int] = defaultdict(int)
+    groups = answers.values_list("unit_id", "campaign_item_id", "value").annotate(n=Count("id")).order_by()
+    for unit_id, item_id, value, n in groups:
+        value_counts[value] += n
+        acc = unit_acc[unit_id]
+        acc[2] += n if value else 0
+        acc[3] += n
+        if value == "not_done":
+            item_acc[item_id][2] += n
+        points = POINTS.get(value)
+        if points is None:
+            continue
+        code = items[item_id].section.code
         for target in (
+            acc,
+            item_acc[item_id],
             section_acc[code],
             chapter_acc[chapter_of(code)],
-            heat_acc[(chapter_of(code), cell["unit_id"])],
+            heat_acc[(chapter_of(code), unit_id)],
         ):
-            target[0] += total
-            target[1] += counted
+            target[0] += points * n
+            target[1] += n
 
     sheet_counts = (
         sheets.values("unit_id")
@@ -126,21 +132,18 @@ def campaign_results(
         .order_by()
     )
     sheet_by_unit = {row["unit_id"]: row for row in sheet_counts}
-    unit_names = dict(
-        Unit.objects.filter(pk__in=set(sheet_by_unit) | set(unit_acc)).values_list("pk", "name")
-    )
-    unit_order = list(Unit.objects.filter(pk__in=unit_names).order_by("path").values_list("pk", flat=True))
+    unit_rows = Unit.objects.filter(pk__in=set(sheet_by_unit) | set(unit_acc)).order_by("path")
     units = tuple(
         UnitRow(
-            unit_id=uid,
-            name=unit_names[uid],
-            sheets=sheet_by_unit.get(uid, {}).get("n", 0),
-            submitted=sheet_by_unit.get(uid, {}).get("done", 0),
-            answered=unit_acc[uid][2],
-            answers=unit_acc[uid][3],
-            score=score(unit_acc[uid][0], unit_acc[uid][1]),
+            unit_id=unit.pk,
+            name=unit.name,
+            sheets=sheet_by_unit.get(unit.pk, {}).get("n", 0),
+            submitted=sheet_by_unit.get(unit.pk, {}).get("done", 0),
+            answered=unit_acc[unit.pk][2],
+            answers=unit_acc[unit.pk][3],
+            score=score(unit_acc[unit.pk][0], unit_acc[unit.pk][1]),
         )
-        for uid in unit_order
+        for unit in unit_rows.only("pk", "name")
     )
 
     def section_rows(acc: dict[str, list[int]]) -> tuple[SectionRow, ...]:
@@ -149,34 +152,21 @@ def campaign_results(
             SectionRow(c, by_code[c].title if c in by_code else c, score(*acc[c]), acc[c][1]) for c in ordered
         )
 
-    item_rows = (
-        answers.values("campaign_item_id")
-        .annotate(
-            total=Sum("points"), counted=Count("points"), not_done=Count("id", filter=Q(value="not_done"))
-        )
-        .filter(counted__gt=0)
-        .order_by()
-    )
-    scored = sorted(
-        (
-            (score(r["total"], r["counted"]) or 0.0, -r["not_done"], r["campaign_item_id"], r)
-            for r in item_rows
-        ),
+    ranked = sorted(
+        (score(acc[0], acc[1]) or 0.0, -acc[2], item_id) for item_id, acc in item_acc.items() if acc[1]
     )[:weakest]
-    items = CampaignItem.objects.select_related("item", "section").in_bulk([s[2] for s in scored])
     weakest_rows = tuple(
         ItemRow(
-            code=items[pk].item.code,
-            question=items[pk].question,
-            section_code=items[pk].section.code,
+            code=items[item_id].item.code,
+            question=items[item_id].question,
+            section_code=items[item_id].section.code,
             score=value,
-            not_done=row["not_done"],
-            counted=row["counted"],
+            not_done=-negative_not_done,
+            counted=item_acc[item_id][1],
         )
-        for value, _, pk, row in scored
+        for value, negative_not_done, item_id in ranked
     )
     totals = [sum(acc[0] for acc in unit_acc.values()), sum(acc[1] for acc in unit_acc.values())]
-    value_counts = dict(answers.values_list("value").annotate(n=Count("id")).order_by())
     return CampaignResults(
         campaign_id=campaign.pk,
         units=units,
@@ -185,7 +175,7 @@ def campaign_results(
         heat={key: score(*acc) for key, acc in heat_acc.items()},
         weakest=weakest_rows,
         overall=score(*totals),
-        value_counts=value_counts,
+        value_counts=dict(value_counts),
     )
 
 
