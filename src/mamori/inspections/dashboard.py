@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mamori.core.japanese_calendar import wareki_date
-from mamori.core.permissions import can, person_of, scope_filter
+from mamori.core.permissions import person_of, scope_filter
 from mamori.inspections.models import AnswerSheet, AuditorAssignment, Campaign, CorrectiveAction
 from mamori.inspections.services.campaigns import PENDING
 from mamori.inspections.services.findings import overdue_actions
@@ -67,8 +67,9 @@ def tasks_for(user: object) -> list[object]:
                     kind="inspection_review",
                 )
             )
-    if can(user, "inspections.verify_actions"):
-        overdue = overdue_actions(timezone.localdate()).count()
+    findings_scope = scope_filter(user, "inspections.view_findings", unit_field="finding__unit")
+    if findings_scope is not None:
+        overdue = overdue_actions(timezone.localdate()).filter(findings_scope).count()
         if overdue:
             tasks.append(
                 DashboardTask(

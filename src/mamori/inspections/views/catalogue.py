@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from mamori.policies.models import StandardSection
 
 
 @login_required
-def catalogue_list(request):
+def catalogue_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.view_catalogue")
     items = ChecklistItem.objects.select_related("section", "version").order_by("order", "code")
     section = request.GET.get("section", "")
@@ -49,7 +50,7 @@ def catalogue_list(request):
 
 
 @login_required
-def item_create(request):
+def item_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.manage_catalogue")
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +65,7 @@ def item_create(request):
 
 
 @login_required
-def item_edit(request, pk: int):
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "inspections.manage_catalogue")
     item = get_object_or_404(ChecklistItem, pk=pk)
     form = ItemForm(request.POST or None, instance=ChecklistItem.objects.get(pk=pk))
@@ -81,7 +82,7 @@ def item_edit(request, pk: int):
 
 @login_required
 @require_POST
-def item_retire(request, pk: int):
+def item_retire(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "inspections.manage_catalogue")
     item = get_object_or_404(ChecklistItem, pk=pk)
     if request.POST.get("restore"):
@@ -94,7 +95,7 @@ def item_retire(request, pk: int):
 
 
 @login_required
-def version_create(request):
+def version_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.manage_catalogue")
     form = VersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -109,14 +110,14 @@ def version_create(request):
 
 
 @login_required
-def catalogue_export(request):
+def catalogue_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.view_catalogue")
     audit.record("export", object_type="inspections.checklistitem", object_repr="点検項目の出力")
     return xlsx_response(export_catalogue(), "checklist.xlsx")
 
 
 @login_required
-def catalogue_import(request):
+def catalogue_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.manage_catalogue")
     form = UploadForm(request.POST or None, request.FILES or None)
     report = None
