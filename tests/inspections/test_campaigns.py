@@ -209,3 +209,39 @@ def test_sheet_status_is_counted_on_the_campaign_page(make_campaign, staff, logi
     assert AnswerSheet.objects.get(pk=sheet.pk).status == AnswerSheet.Status.SUBMITTED
     page = login(policy_officer).get(f"/inspections/campaigns/{campaign.pk}/").content.decode()
     assert "提出済 1件" in page
+
+
+def test_system_manager_answers_once_per_named_system_and_it_carries_over(
+    make_campaign, system_manager, policy_officer, city
+):
+    items = list(ChecklistItem.objects.filter(code__in=["6.1-01", "7.1-02"]))
+    campaign = make_campaign(
+        items=items,
+        types=("system",),
+        systems={city.shimin.pk: ["住民基本台帳システム", "窓口予約システム"]},
+        year=2025,
+    )
+    refs = sorted(campaign.sheets.filter(person__user=system_manager).values_list("system_ref", flat=True))
+    assert refs == ["住民基本台帳システム", "窓口予約システム"]
+    services.close_campaign(campaign, actor=policy_officer)
+    current = services.create_campaign_from(
+        campaign, actor=policy_officer, fiscal_year=2026, opens_on=dt.date.today(), closes_on=dt.date.today()
+    )
+    assert sorted(current.sheets.values_list("system_ref", flat=True)) == refs
+
+
+def test_campaign_form_explains_a_bad_system_line(login, policy_officer, city):
+    response = login(policy_officer).post(
+        "/inspections/campaigns/new/",
+        {
+            "fiscal_year": 2026,
+            "opens_on": "2026-06-01",
+            "closes_on": "2026-06-30",
+            "units": [city.shimin.pk],
+            "respondent_types": ["system"],
+            "systems": "X999,謎のシステム",
+        },
+    )
+    assert response.status_code == 200
+    assert "1行目「X999,謎のシステム」" in response.content.decode()
+    assert not Campaign.objects.exists()

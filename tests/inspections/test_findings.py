@@ -184,3 +184,19 @@ def test_nobody_verifies_their_own_action(failing_answer, section_head, policy_o
     services.complete_action(action, actor=policy_officer, note="周知した")
     with pytest.raises(NotAllowed, match="ご自身が担当した"):
         services.verify_action(action, actor=policy_officer)
+
+
+def test_overdue_count_is_on_the_dashboard_of_the_units_head_only(
+    failing_answer, section_head, zeimu_head, staff, login
+):
+    finding = services.raise_finding_from_answer(failing_answer, actor=section_head)
+    services.add_action(
+        finding,
+        actor=section_head,
+        description="遅れている措置",
+        owner=staff.person,
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    assert "期限を過ぎた是正措置 1件" in login(section_head).get("/").content.decode()
+    assert "期限を過ぎた是正措置" not in login(zeimu_head).get("/").content.decode()
+    assert "是正措置（期限超過）: 遅れている措置" in login(staff).get("/").content.decode()

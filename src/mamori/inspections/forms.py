@@ -70,6 +70,12 @@ class CampaignForm(forms.Form):
         label="対象とする節（空欄ならすべて）", required=False, widget=forms.CheckboxSelectMultiple
     )
     priority_only = forms.BooleanField(label="重点項目だけにする", required=False)
+    systems = forms.CharField(
+        label="対象システム（任意）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="「組織コード,システム名」を1行に1つ。書いた組織の情報システム管理者は、システムごとに回答します。",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -86,6 +92,21 @@ class CampaignForm(forms.Form):
         if opens and closes and closes < opens:
             raise ValidationError("締切日は開始日より後にしてください。", code="bad_dates")
         return data
+
+    def clean_systems(self) -> dict[int, list[str]]:
+        units = {u.code: u.pk for u in Unit.objects.filter(is_active=True)}
+        result: dict[int, list[str]] = {}
+        for number, line in enumerate(self.cleaned_data.get("systems", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, _, name = (part.strip() for part in line.replace("，", ",").partition(","))
+            if code not in units or not name:
+                raise ValidationError(
+                    f"{number}行目「{line.strip()}」: 「組織コード,システム名」の形で、登録済みの組織コードを書いてください。",
+                    code="bad_system_line",
+                )
+            result.setdefault(units[code], []).append(name[:200])
+        return result
 
     def chosen_items(self) -> list[ChecklistItem]:
         items = ChecklistItem.objects.filter(is_active=True).select_related("section")

@@ -44,7 +44,12 @@ def _respondents(unit: Unit, respondent_type: str, on: dt.date) -> list[Person]:
     return list({a.person_id: a.person for a in assignments}.values())
 
 
-def _add_sheets(campaign: Campaign, units: Sequence[Unit], respondent_types: Iterable[str]) -> int:
+def _add_sheets(
+    campaign: Campaign,
+    units: Sequence[Unit],
+    respondent_types: Iterable[str],
+    systems: Mapping[int, Sequence[str]] | None = None,
+) -> int:
     items_by_type: dict[str, list[CampaignItem]] = {}
     for ci in campaign.items.all():
         items_by_type.setdefault(ci.respondent_type, []).append(ci)
@@ -55,17 +60,28 @@ def _add_sheets(campaign: Campaign, units: Sequence[Unit], respondent_types: Ite
             items = items_by_type.get(respondent_type, [])
             if not items:
                 continue
+            # A system manager answers once per named system of the unit, or once for the unit.
+            refs = list((systems or {}).get(unit.pk, [])) if respondent_type == RespondentType.SYSTEM else []
             for person in _respondents(unit, respondent_type, campaign.opens_on):
-                sheet = AnswerSheet.objects.create(
-                    campaign=campaign, person=person, unit=unit, respondent_type=respondent_type
-                )
-                n_sheets += 1
-                answers.extend(
-                    Answer(
-                        sheet=sheet, campaign_item=ci, campaign=campaign, unit=unit, section_id=ci.section_id
+                for ref in refs or [""]:
+                    sheet = AnswerSheet.objects.create(
+                        campaign=campaign,
+                        person=person,
+                        unit=unit,
+                        respondent_type=respondent_type,
+                        system_ref=ref,
                     )
-                    for ci in items
-                )
+                    n_sheets += 1
+                    answers.extend(
+                        Answer(
+                            sheet=sheet,
+                            campaign_item=ci,
+                            campaign=campaign,
+                            unit=unit,
+                            section_id=ci.section_id,
+                        )
+                        for ci in items
+                    )
     Answer.objects.bulk_create(answers, batch_size=2000)
     audit.record(
         "create",
@@ -96,8 +112,13 @@ def create_campaign(
     items: Iterable[ChecklistItem],
     previous: Campaign | None = None,
     show_previous_answers: bool = False,
+    systems: Mapping[int, Sequence[str]] | None = None,
 ) -> Campaign:
-    """Create a draft campaign with its items and one sheet per respondent in the chosen units."""
+    """Create a draft campaign with its items and one sheet per respondent in the chosen units.
+
+    ``systems`` maps a unit id to the names of its systems: its 情報システム管理者 then answers one sheet
+    per system. Names are free text until the asset register owns systems.
+    """
     require(actor, "inspections.manage_campaigns")
     _check_dates(fiscal_year, opens_on, closes_on)
     chosen = [i for i in items if i.is_active and i.respondent_type in respondent_types]
@@ -129,7 +150,7 @@ def create_campaign(
         )
         for i in chosen
     )
-    _add_sheets(campaign, list(units), respondent_types)
+    _add_sheets(campaign, list(units), respondent_types, systems)
     return campaign
 
 
@@ -146,6 +167,14 @@ def create_campaign_from(
 ) -> Campaign:
     """Start a campaign from last year's: the same units, respondent types and (still active) items."""
     item_ids = previous.items.values_list("item_id", flat=True)
+    systems: dict[int, list[str]] = {}
+    for unit_id, ref in (
+        previous.sheets.filter(respondent_type=RespondentType.SYSTEM)
+        .exclude(system_ref="")
+        .values_list("unit_id", "system_ref")
+        .distinct()
+    ):
+        systems.setdefault(unit_id, []).append(ref)
     types = sorted(set(previous.items.values_list("respondent_type", flat=True)))
     return create_campaign(
         actor=actor,
@@ -158,6 +187,7 @@ def create_campaign_from(
         items=ChecklistItem.objects.filter(pk__in=item_ids, is_active=True),
         previous=previous,
         show_previous_answers=show_previous_answers,
+        systems=systems,
     )
 
 

@@ -66,6 +66,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 units=list(data["units"]),
                 respondent_types=data["respondent_types"],
                 items=form.chosen_items(),
+                systems=data["systems"],
             )
         except InspectionError as exc:
             form.add_error(None, exc.message)

@@ -24,7 +24,9 @@ def _previous_answers(sheet: AnswerSheet) -> dict[int, Answer]:
     previous = sheet.campaign.previous
     if previous is None or not sheet.campaign.show_previous_answers:
         return {}
-    candidates = AnswerSheet.objects.filter(campaign=previous, respondent_type=sheet.respondent_type)
+    candidates = AnswerSheet.objects.filter(
+        campaign=previous, respondent_type=sheet.respondent_type, system_ref=sheet.system_ref
+    )
     old = candidates.filter(person=sheet.person).first()
     if old is None and sheet.respondent_type != "staff":
         # Staff rotate: the new section head sees what the unit answered last year.
