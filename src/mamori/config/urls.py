@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("mamori.policies.urls")),
+    path("inspections/", include("mamori.inspections.urls")),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]

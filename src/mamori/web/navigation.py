@@ -21,5 +21,6 @@ AREAS: tuple[Area, ...] = (
     Area("dashboard", "ホーム", "web:dashboard", None),
     Area("policies", "ポリシー", "policies:list", None),
     Area("organisation", "組織・職員", "core:organisation", "core.view_organisation"),
+    Area("inspections", "自己点検・監査", "inspections:index", "inspections.view_catalogue"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
 )

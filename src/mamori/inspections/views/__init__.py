@@ -1,0 +1,1 @@
+"""Views of the inspections app, one module per noun."""
