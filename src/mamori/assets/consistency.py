@@ -201,7 +201,10 @@ def refresh_assets(assets: QuerySet[Asset], context: Context | None = None) -> i
 
 def refresh_systems(systems: QuerySet[System]) -> int:
     """Re-run the system rules, then the rules of every asset the systems hold."""
-    results = {pk: (["system_without_zone"] if zone_id is None else []) for pk, zone_id in systems.values_list("pk", "zone_id")}
+    results = {
+        pk: (["system_without_zone"] if zone_id is None else [])
+        for pk, zone_id in systems.values_list("pk", "zone_id")
+    }
     changed = _store(System, results, with_count=False)
     changed += refresh_assets(Asset.objects.filter(systems__in=list(results)).distinct())
     return changed
@@ -212,7 +215,10 @@ def check_all() -> int:
     context = Context.current()
     changed = _store(
         System,
-        {pk: (["system_without_zone"] if z is None else []) for pk, z in System.objects.values_list("pk", "zone_id")},
+        {
+            pk: (["system_without_zone"] if z is None else [])
+            for pk, z in System.objects.values_list("pk", "zone_id")
+        },
         with_count=False,
     )
     return changed + refresh_assets(Asset.objects.all(), context)
@@ -239,7 +245,11 @@ def describe(code: str, asset: Asset | None = None, system: System | None = None
         return Finding(rule, f"情報システム「{system.name}」のゾーンが設定されていません。", system=system)
     assert asset is not None
     if code == "my_number_outside_zone":
-        places = [f"{s.zone.name}の「{s.name}」" for s in asset.systems.all() if s.zone and not s.zone.allows_my_number]
+        places = [
+            f"{s.zone.name}の「{s.name}」"
+            for s in asset.systems.all()
+            if s.zone and not s.zone.allows_my_number
+        ]
         if asset.zone is not None and not asset.zone.allows_my_number:
             places.append(asset.zone.name)
         detail = f"「{asset.name}」は特定個人情報を含みますが、{'・'.join(places)}にあります。"
@@ -254,7 +264,9 @@ def describe(code: str, asset: Asset | None = None, system: System | None = None
     elif code == "review_due":
         detail = f"「{asset.name}」の分類は再確認の期限を過ぎています。"
     else:
-        detail = f"「{asset.name}」は使用中でない分類基準の区分（{asset.confidentiality}など）で分類されています。"
+        detail = (
+            f"「{asset.name}」は使用中でない分類基準の区分（{asset.confidentiality}など）で分類されています。"
+        )
     return Finding(rule, detail, asset=asset)
 
 

@@ -142,9 +142,7 @@ class LevelMapping(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "target"], name="assets_mapping_unique_pair"
-            )
+            models.UniqueConstraint(fields=["source", "target"], name="assets_mapping_unique_pair")
         ]
         verbose_name = "分類基準の対応"
         verbose_name_plural = "分類基準の対応"
@@ -233,9 +231,7 @@ class Asset(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_assets",
     )
-    systems = models.ManyToManyField(
-        System, verbose_name="情報システム", blank=True, related_name="assets"
-    )
+    systems = models.ManyToManyField(System, verbose_name="情報システム", blank=True, related_name="assets")
     zone = models.ForeignKey(
         Zone,
         verbose_name="ゾーン（システム外）",
@@ -323,7 +319,9 @@ class ClassificationDecision(models.Model):
     confidentiality = models.ForeignKey(
         Level, verbose_name="機密性", null=True, on_delete=models.PROTECT, related_name="+"
     )
-    integrity = models.ForeignKey(Level, verbose_name="完全性", null=True, on_delete=models.PROTECT, related_name="+")
+    integrity = models.ForeignKey(
+        Level, verbose_name="完全性", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     availability = models.ForeignKey(
         Level, verbose_name="可用性", null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -23,11 +23,19 @@ from openpyxl import Workbook
 from mamori.assets import consistency
 from mamori.assets.access import manageable_units
 from mamori.assets.models import Asset, ClassificationDecision, Level, System, Zone
-from mamori.assets.services import active_scheme, next_asset_code, next_system_code, save_system
+from mamori.assets.services import active_scheme, next_asset_code, save_system
 from mamori.core import audit
 from mamori.core.japanese_calendar import wareki_date
 from mamori.core.models import Person, Unit
-from mamori.core.spreadsheets import CellError, Column, ImportReport, cell_text, read_rows, workbook_bytes, write_sheet
+from mamori.core.spreadsheets import (
+    CellError,
+    Column,
+    ImportReport,
+    cell_text,
+    read_rows,
+    workbook_bytes,
+    write_sheet,
+)
 from mamori.policies.models import StandardSection
 
 SHEETS = {
@@ -72,14 +80,28 @@ SYSTEM_COLUMNS = (
     Column("説明", False, "", 30),
     Column(f"指摘{EXPORT_ONLY}", False, "", 24),
 )
-CODE_COLUMNS = (Column("区分", True, width=14), Column("コード", True, width=14), Column("名称", True, width=30), Column("説明", width=60))
+CODE_COLUMNS = (
+    Column("区分", True, width=14),
+    Column("コード", True, width=14),
+    Column("名称", True, width=30),
+    Column("説明", width=60),
+)
 
 MARK = "○"
 _YES = {"○", "〇", "◯", "はい", "有", "あり", "yes", "true", "1"}
 _NO = {"", "×", "✕", "いいえ", "無", "なし", "no", "false", "0", "-", "－"}
 _CODE = re.compile(r"^[0-9A-Za-z_.\-]{1,40}$")
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
-_MAX_LEN = {"名称": 200, "保存場所": 100, "保管場所": 100, "キャビネット等": 100, "数量・規模": 100, "保存期間": 50, "備考": 5000, "説明": 5000}
+_MAX_LEN = {
+    "名称": 200,
+    "保存場所": 100,
+    "保管場所": 100,
+    "キャビネット等": 100,
+    "数量・規模": 100,
+    "保存期間": 50,
+    "備考": 5000,
+    "説明": 5000,
+}
 FORM_BY_LABEL = {label: value for value, label in Asset.Form.choices if value}
 
 
@@ -147,7 +169,10 @@ def _code_rows() -> list[list[object]]:
             rows.append([level.get_axis_display(), level.code, level.label, level.definition])
     rows += [["形態", label, label, "(a) の資産のみ"] for label in FORM_BY_LABEL]
     rows += [["対策基準の節", s.code, s.title, ""] for s in StandardSection.objects.filter(is_active=True)]
-    rows += [["情報システム", s.code, s.name, s.zone.name if s.zone else ""] for s in System.objects.select_related("zone")]
+    rows += [
+        ["情報システム", s.code, s.name, s.zone.name if s.zone else ""]
+        for s in System.objects.select_related("zone")
+    ]
     rows += [["印", MARK, "該当する", "個人情報などの列。該当しなければ空欄"]]
     return rows
 
@@ -257,7 +282,10 @@ class _RowCheck:
         if text in _YES:
             return True
         if text not in _NO:
-            self.error(column, f"「{cell_text(values.get(column))}」は指定できません。該当すれば ○、しなければ空欄にしてください。")
+            self.error(
+                column,
+                f"「{cell_text(values.get(column))}」は指定できません。該当すれば ○、しなければ空欄にしてください。",
+            )
         return False
 
     def code(self, values: dict[str, object], column: str, seen: dict[str, tuple[str, int]]) -> str:
@@ -325,7 +353,11 @@ def _check_system_row(
 
 
 def _check_asset_row(
-    check: _RowCheck, kind: str, values: dict[str, object], lookups: _Lookups, seen: dict[str, tuple[str, int]]
+    check: _RowCheck,
+    kind: str,
+    values: dict[str, object],
+    lookups: _Lookups,
+    seen: dict[str, tuple[str, int]],
 ) -> dict[str, object]:
     code = check.code(values, "資産番号", seen)
     existing = lookups.assets.get(code) if code else None
@@ -337,7 +369,9 @@ def _check_asset_row(
         if kind != Asset.Kind.SYSTEM:
             check.error("形態", "形態は (a) のシートでだけ指定できます。")
         elif form_label not in FORM_BY_LABEL:
-            check.error("形態", f"「{form_label}」は指定できません。{'・'.join(FORM_BY_LABEL)} のいずれかです。")
+            check.error(
+                "形態", f"「{form_label}」は指定できません。{'・'.join(FORM_BY_LABEL)} のいずれかです。"
+            )
         else:
             form = FORM_BY_LABEL[form_label]
     system_codes = [c for c in _LIST_SPLIT.split(cell_text(values.get("情報システム番号"))) if c]
@@ -353,7 +387,9 @@ def _check_asset_row(
         text = cell_text(values.get(column))
         level = lookups.levels.get((axis, text)) if text else None
         if text and level is None:
-            choices = "・".join(sorted({lv.code for (a, _), lv in lookups.levels.items() if a == axis}, reverse=True))
+            choices = "・".join(
+                sorted({lv.code for (a, _), lv in lookups.levels.items() if a == axis}, reverse=True)
+            )
             check.error(column, f"「{text}」は使用中の分類基準の{column}の区分ではありません（{choices}）。")
         levels.append(level)
     return {
@@ -428,7 +464,9 @@ def import_workbook(workbook: Workbook, *, actor: object) -> ImportReport:
     asset_rows = []
     for kind, sheet in SHEETS.items():
         for row, values in read_rows(workbook, sheet, ASSET_COLUMNS, report.errors):
-            asset_rows.append(_check_asset_row(_RowCheck(sheet, row, report.errors), kind, values, lookups, seen_assets))
+            asset_rows.append(
+                _check_asset_row(_RowCheck(sheet, row, report.errors), kind, values, lookups, seen_assets)
+            )
     if report.errors:
         report.errors.sort(key=lambda e: (e.sheet, e.row))
         return report
@@ -496,7 +534,9 @@ def _apply(
     decisions += [_decision(a, user, now) for a in creates if a.classified_at is not None]
     if updates:
         Asset.objects.bulk_update(
-            updates, [*_PLAIN_FIELDS, *_LEVELS, "updated_at", "classified_at", "classified_by"], batch_size=500
+            updates,
+            [*_PLAIN_FIELDS, *_LEVELS, "updated_at", "classified_at", "classified_by"],
+            batch_size=500,
         )
     ClassificationDecision.objects.bulk_create(decisions, batch_size=1000)
     relinked = _link(list(zip(creates, create_rows, strict=True)), relink, lookups)
@@ -543,7 +583,9 @@ def _link(
     ids = [a.pk for a, _ in existing]
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
-        for asset_id, system_id in system_through.objects.filter(asset_id__in=chunk).values_list("asset_id", "system_id"):
+        for asset_id, system_id in system_through.objects.filter(asset_id__in=chunk).values_list(
+            "asset_id", "system_id"
+        ):
             current_systems.setdefault(asset_id, set()).add(system_id)
         for asset_id, section_id in section_through.objects.filter(asset_id__in=chunk).values_list(
             "asset_id", "standardsection_id"
@@ -564,7 +606,9 @@ def _link(
             if not is_new:
                 clear_sections.append(asset.pk)
                 relinked.add(asset.pk)
-            new_sections += [section_through(asset_id=asset.pk, standardsection_id=s) for s in wanted_sections]
+            new_sections += [
+                section_through(asset_id=asset.pk, standardsection_id=s) for s in wanted_sections
+            ]
     for start in range(0, len(clear_systems), 900):
         system_through.objects.filter(asset_id__in=clear_systems[start : start + 900]).delete()
     for start in range(0, len(clear_sections), 900):

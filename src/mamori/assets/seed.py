@@ -163,10 +163,28 @@ SCHEMES: dict[str, tuple[str, str, str, bool, tuple[tuple[object, ...], ...]]] =
                 _NORMAL,
                 [(2, *_NOT_PUBLIC_Q)],
             ),
-            ("confidentiality", "1", "機密性1", 1, "機密性2又は機密性3の情報資産以外の情報資産", False, _LOW, []),
+            (
+                "confidentiality",
+                "1",
+                "機密性1",
+                1,
+                "機密性2又は機密性3の情報資産以外の情報資産",
+                False,
+                _LOW,
+                [],
+            ),
             ("integrity", "2", "完全性2", 2, _INTEGRITY_2, False, _INTEGRITY_HIGH, [(10, *_INTEGRITY_Q)]),
             ("integrity", "1", "完全性1", 1, _INTEGRITY_1, False, _BLANK, []),
-            ("availability", "2", "可用性2", 2, _AVAILABILITY_2, False, _AVAILABILITY_HIGH, [(20, *_AVAILABILITY_Q)]),
+            (
+                "availability",
+                "2",
+                "可用性2",
+                2,
+                _AVAILABILITY_2,
+                False,
+                _AVAILABILITY_HIGH,
+                [(20, *_AVAILABILITY_Q)],
+            ),
             ("availability", "1", "可用性1", 1, _AVAILABILITY_1, False, _BLANK, []),
         ),
     ),
@@ -228,10 +246,28 @@ SCHEMES: dict[str, tuple[str, str, str, bool, tuple[tuple[object, ...], ...]]] =
                 _NORMAL,
                 [(4, *_NOT_PUBLIC_Q)],
             ),
-            ("confidentiality", "1", "自治体機密性1", 1, "公表を前提とする情報資産（団体で確認）", False, _LOW, []),
+            (
+                "confidentiality",
+                "1",
+                "自治体機密性1",
+                1,
+                "公表を前提とする情報資産（団体で確認）",
+                False,
+                _LOW,
+                [],
+            ),
             ("integrity", "2", "完全性2", 2, _INTEGRITY_2, False, _INTEGRITY_HIGH, [(10, *_INTEGRITY_Q)]),
             ("integrity", "1", "完全性1", 1, _INTEGRITY_1, False, _BLANK, []),
-            ("availability", "2", "可用性2", 2, _AVAILABILITY_2, False, _AVAILABILITY_HIGH, [(20, *_AVAILABILITY_Q)]),
+            (
+                "availability",
+                "2",
+                "可用性2",
+                2,
+                _AVAILABILITY_2,
+                False,
+                _AVAILABILITY_HIGH,
+                [(20, *_AVAILABILITY_Q)],
+            ),
             ("availability", "1", "可用性1", 1, _AVAILABILITY_1, False, _BLANK, []),
         ),
     ),
@@ -240,7 +276,11 @@ SCHEMES: dict[str, tuple[str, str, str, bool, tuple[tuple[object, ...], ...]]] =
 # (source scheme, level code, axis) → (target scheme, level code): classic ⇄ 2024. The classic 機密性3
 # covered what 2024 splits into 3A/3B/3C; 3B is the usual home, and review after migration is advised.
 MAPPINGS = (
-    ((CLASSIC, "confidentiality", "3"), (SCHEME_2024, "3B"), "3A・3C に当たるものは移行後に見直してください。"),
+    (
+        (CLASSIC, "confidentiality", "3"),
+        (SCHEME_2024, "3B"),
+        "3A・3C に当たるものは移行後に見直してください。",
+    ),
     ((CLASSIC, "confidentiality", "2"), (SCHEME_2024, "2"), ""),
     ((CLASSIC, "confidentiality", "1"), (SCHEME_2024, "1"), ""),
     ((CLASSIC, "integrity", "2"), (SCHEME_2024, "2"), ""),
@@ -281,7 +321,7 @@ def load_seed(get_model: Callable[[str], type]) -> None:
         )
     levels: dict[tuple[str, str, str], object] = {}
     for scheme_code, (name, version, description, active, level_rows) in SCHEMES.items():
-        scheme, created = scheme_model.objects.get_or_create(
+        scheme, _created = scheme_model.objects.get_or_create(
             code=scheme_code,
             defaults={
                 "name": name,

@@ -69,9 +69,7 @@ def check_levels(levels: Sequence[Level | None]) -> None:
         if level is None:
             continue
         if level.axis != axis.value:
-            raise ValidationError(
-                f"{level.label} は{axis.label}の区分ではありません。", code="wrong_axis"
-            )
+            raise ValidationError(f"{level.label} は{axis.label}の区分ではありません。", code="wrong_axis")
         if scheme is not None and level.scheme_id != scheme.pk:
             raise ValidationError(
                 f"{level.label} は使用中の分類基準（{scheme.name}）の区分ではありません。",
@@ -81,7 +79,10 @@ def check_levels(levels: Sequence[Level | None]) -> None:
 
 def _next_code(model: type[Asset] | type[System], prefix: str) -> str:
     last = (
-        model.objects.filter(code__regex=rf"^{prefix}[0-9]+$").order_by("-code").values_list("code", flat=True).first()
+        model.objects.filter(code__regex=rf"^{prefix}[0-9]+$")
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
     )
     number = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{number:06d}"
@@ -299,7 +300,9 @@ def migrate_register(*, actor: object, target: ClassificationScheme) -> int:
             .distinct()
         )
     mapping: dict[int, Level] = {}
-    for row in LevelMapping.objects.filter(source_id__in=level_ids, target__scheme=target).select_related("target"):
+    for row in LevelMapping.objects.filter(source_id__in=level_ids, target__scheme=target).select_related(
+        "target"
+    ):
         mapping[row.source_id] = row.target
     missing = Level.objects.filter(pk__in=level_ids - set(mapping))
     if missing:

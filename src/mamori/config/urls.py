@@ -9,6 +9,8 @@ admin.site.site_title = "守り（Mamori）管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("assets/", include("mamori.assets.urls")),
+    path("api/", include("mamori.api.urls")),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]
