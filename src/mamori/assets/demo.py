@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from mamori.assets import consistency
 from mamori.assets.models import Asset, ClassificationDecision, Level, System, Zone

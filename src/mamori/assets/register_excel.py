@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mamori.assets import consistency
 from mamori.assets.access import manageable_units
@@ -113,42 +114,51 @@ def _findings_text(codes: str) -> str:
     return _join(consistency.RULES[c].title for c in consistency.decode(codes) if c in consistency.RULES)
 
 
+def _cells(values: list[object]) -> list[object]:
+    # Control characters (possible in text typed into the web form or the API) are illegal in .xlsx.
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+
+
 def _asset_row(asset: Asset) -> list[object]:
-    return [
-        asset.code,
-        asset.name,
-        asset.get_form_display() if asset.form else "",
-        asset.unit.code,
-        asset.owner.employee_number if asset.owner else "",
-        _join(s.code for s in asset.systems.all()),
-        asset.zone.name if asset.zone else "",
-        asset.room,
-        asset.cabinet,
-        asset.quantity,
-        MARK if asset.has_personal_data else "",
-        MARK if asset.has_sensitive_personal_data else "",
-        MARK if asset.has_my_number else "",
-        asset.retention,
-        asset.confidentiality.code if asset.confidentiality else "",
-        asset.integrity.code if asset.integrity else "",
-        asset.availability.code if asset.availability else "",
-        _join(s.code for s in asset.sections.all()),
-        asset.notes,
-        wareki_date(timezone.localtime(asset.classified_at).date()) if asset.classified_at else "",
-        _findings_text(asset.finding_codes),
-    ]
+    return _cells(
+        [
+            asset.code,
+            asset.name,
+            asset.get_form_display() if asset.form else "",
+            asset.unit.code,
+            asset.owner.employee_number if asset.owner else "",
+            _join(s.code for s in asset.systems.all()),
+            asset.zone.name if asset.zone else "",
+            asset.room,
+            asset.cabinet,
+            asset.quantity,
+            MARK if asset.has_personal_data else "",
+            MARK if asset.has_sensitive_personal_data else "",
+            MARK if asset.has_my_number else "",
+            asset.retention,
+            asset.confidentiality.code if asset.confidentiality else "",
+            asset.integrity.code if asset.integrity else "",
+            asset.availability.code if asset.availability else "",
+            _join(s.code for s in asset.sections.all()),
+            asset.notes,
+            wareki_date(timezone.localtime(asset.classified_at).date()) if asset.classified_at else "",
+            _findings_text(asset.finding_codes),
+        ]
+    )
 
 
 def _system_row(system: System) -> list[object]:
-    return [
-        system.code,
-        system.name,
-        system.unit.code,
-        system.zone.name if system.zone else "",
-        system.manager.employee_number if system.manager else "",
-        system.description,
-        _findings_text(system.finding_codes),
-    ]
+    return _cells(
+        [
+            system.code,
+            system.name,
+            system.unit.code,
+            system.zone.name if system.zone else "",
+            system.manager.employee_number if system.manager else "",
+            system.description,
+            _findings_text(system.finding_codes),
+        ]
+    )
 
 
 def _export_assets(assets: QuerySet[Asset]) -> QuerySet[Asset]:
