@@ -183,7 +183,7 @@ def asset_classify(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     grouped = guided.questions_by_axis(scheme)
     questions = [q for axis in Axis for q in grouped[axis]]
-    guided_form = GuidedForm(request.POST or None, questions=questions)
+    guided_form = GuidedForm(request.POST if request.method == "POST" else None, questions=questions)
     proposals = None
     decide_form = None
     if request.method == "POST" and guided_form.is_valid():
