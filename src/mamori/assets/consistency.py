@@ -171,8 +171,8 @@ def codes_for_asset(asset: Asset, context: Context) -> list[str]:
     )
 
 
-def _store(model: type[Asset] | type[System], results: dict[int, list[str]], *, with_count: bool) -> int:
-    """Write the codes with one UPDATE per distinct outcome; return how many rows changed."""
+def store_codes(model: type[Asset] | type[System], results: dict[int, list[str]], *, with_count: bool) -> int:
+    """Write ``{pk: rule codes}`` with one UPDATE per distinct outcome; return how many rows changed."""
     by_value: dict[str, list[int]] = defaultdict(list)
     for pk, codes in results.items():
         by_value[encode(codes)].append(pk)
@@ -196,7 +196,7 @@ def refresh_assets(assets: QuerySet[Asset], context: Context | None = None) -> i
     ).prefetch_related("systems__zone")
     for asset in queryset.iterator(chunk_size=2000):
         results[asset.pk] = codes_for_asset(asset, context)
-    return _store(Asset, results, with_count=True)
+    return store_codes(Asset, results, with_count=True)
 
 
 def refresh_systems(systems: QuerySet[System]) -> int:
@@ -205,7 +205,7 @@ def refresh_systems(systems: QuerySet[System]) -> int:
         pk: (["system_without_zone"] if zone_id is None else [])
         for pk, zone_id in systems.values_list("pk", "zone_id")
     }
-    changed = _store(System, results, with_count=False)
+    changed = store_codes(System, results, with_count=False)
     changed += refresh_assets(Asset.objects.filter(systems__in=list(results)).distinct())
     return changed
 
@@ -213,7 +213,7 @@ def refresh_systems(systems: QuerySet[System]) -> int:
 def check_all() -> int:
     """Re-run every rule on the whole register (on demand and after scheme changes)."""
     context = Context.current()
-    changed = _store(
+    changed = store_codes(
         System,
         {
             pk: (["system_without_zone"] if z is None else [])

@@ -505,11 +505,34 @@ def _apply(
         system = save_system(existing, actor=actor, values={**values, "code": row["code"]})  # type: ignore[arg-type]
         lookups.systems[system.code] = system
     now = timezone.now()
+    context = consistency.Context.current()
+    zone_by_id = {z.pk: z for z in lookups.zones.values()}
+
+    def findings_for(row: dict[str, object], classified_at: dt.datetime | None) -> list[str]:
+        # The rules run here on the validated rows, in memory: re-reading 10,000 assets with their
+        # relations afterwards would cost more than the whole import.
+        zones = [
+            zone_by_id[system.zone_id]
+            for system in (lookups.systems[c] for c in row["systems"])  # type: ignore[attr-defined]
+            if system.zone_id is not None
+        ]
+        if row["zone"] is not None:
+            zones.append(row["zone"])  # type: ignore[arg-type]
+        owner = row["owner"]
+        return consistency.evaluate_asset(
+            has_my_number=bool(row["has_my_number"]),
+            zones=zones,
+            levels=[row[n] for n in _LEVELS],  # type: ignore[misc]
+            owner_is_active=None if owner is None else owner.is_active,  # type: ignore[attr-defined]
+            classified_at=classified_at,
+            context=context,
+        )
+
     creates: list[Asset] = []
     create_rows: list[dict[str, object]] = []
     updates: list[Asset] = []
-    update_rows: list[dict[str, object]] = []
     relink: list[tuple[Asset, dict[str, object]]] = []
+    derived: dict[int, list[str]] = {}
     decisions: list[ClassificationDecision] = []
     next_number = int(next_asset_code()[3:])
     taken = {str(row["code"]) for row in asset_rows if row["code"]}
@@ -525,6 +548,8 @@ def _apply(
             asset = Asset(code=code, updated_at=now, **{k: row[k] for k in (*_PLAIN_FIELDS, *_LEVELS)})
             if any(row[n] is not None for n in _LEVELS):
                 asset.classified_at, asset.classified_by = now, user
+            codes = findings_for(row, asset.classified_at)
+            asset.finding_codes, asset.finding_count = consistency.encode(codes), len(codes)
             creates.append(asset)
             create_rows.append(row)
             continue
@@ -537,8 +562,13 @@ def _apply(
             if levels:
                 existing.classified_at, existing.classified_by = now, user
                 decisions.append(_decision(existing, user, now))
+            codes = findings_for(row, existing.classified_at)
+            existing.finding_codes, existing.finding_count = consistency.encode(codes), len(codes)
             updates.append(existing)
-            update_rows.append(row)
+        else:
+            codes = findings_for(row, existing.classified_at)
+            if consistency.encode(codes) != existing.finding_codes:
+                derived[existing.pk] = codes
         relink.append((existing, row))
     Asset.objects.bulk_create(creates, batch_size=1000)
     decisions += [_decision(a, user, now) for a in creates if a.classified_at is not None]
@@ -552,7 +582,6 @@ def _apply(
     relinked = _link(list(zip(creates, create_rows, strict=True)), relink, lookups)
     report.created = len(creates)
     report.updated = len({a.pk for a in updates} | relinked)
-    touched = [a.pk for a in creates] + [a.pk for a in updates] + list(relinked)
     audit.record(
         "import",
         object_type="assets.asset",
@@ -564,8 +593,7 @@ def _apply(
         actor=actor,
         via="import",
     )
-    for start in range(0, len(touched), 900):
-        consistency.refresh_assets(Asset.objects.filter(pk__in=touched[start : start + 900]))
+    consistency.store_codes(Asset, derived, with_count=True)
 
 
 def _decision(asset: Asset, user: object, now: dt.datetime) -> ClassificationDecision:
