@@ -20,6 +20,15 @@ def setup_django() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    # No collectstatic in a throw-away data dir: serve templates' static URLs without the manifest.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
 
     call_command("migrate", verbosity=0)
 

@@ -155,13 +155,15 @@ class BulkForm(forms.Form):
         self.order_fields(["assets", *[a.value for a in Axis], "reason"])
 
 
+# key → (ORDER BY fields, label). Each order is served by an index of Asset.Meta, scanned forwards or
+# backwards, so the tie-breaker runs in the same direction as the main key.
 SORTS = {
-    "code": ("code", "資産番号"),
-    "-code": ("-code", "資産番号（降順）"),
-    "name": ("name", "名称"),
-    "-name": ("-name", "名称（降順）"),
-    "unit": ("unit__path", "所管課"),
-    "-updated": ("-updated_at", "更新の新しい順"),
+    "code": (("code",), "資産番号"),
+    "-code": (("-code",), "資産番号（降順）"),
+    "name": (("name", "pk"), "名称"),
+    "-name": (("-name", "-pk"), "名称（降順）"),
+    "unit": (("unit", "code"), "所管課"),
+    "-updated": (("-updated_at", "-pk"), "更新の新しい順"),
 }
 FLAG_CHOICES = [
     ("", "すべて"),

@@ -291,6 +291,7 @@ class Asset(models.Model):
             models.Index(fields=["has_my_number", "code"], name="assets_asset_mynum_code"),
             models.Index(fields=["has_personal_data", "code"], name="assets_asset_pers_code"),
             models.Index(fields=["finding_count", "code"], name="assets_asset_find_code"),
+            models.Index(fields=["updated_at"], name="assets_asset_updated"),
         ]
 
     def __str__(self) -> str:

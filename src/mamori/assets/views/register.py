@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,8 +32,9 @@ def filter_assets(assets: QuerySet[Asset], form: FilterForm) -> QuerySet[Asset]:
     if data.get("kind"):
         assets = assets.filter(kind=data["kind"])
     if data.get("zone"):
-        on_system = Asset.systems.through.objects.filter(asset_id=OuterRef("pk"), system__zone=data["zone"])
-        assets = assets.filter(Q(zone=data["zone"]) | Exists(on_system))
+        # An uncorrelated IN (...) is evaluated once; a correlated EXISTS would run per asset.
+        on_system = Asset.systems.through.objects.filter(system__zone=data["zone"]).values("asset_id")
+        assets = assets.filter(Q(zone=data["zone"]) | Q(pk__in=on_system))
     if data.get("level"):
         assets = assets.filter(confidentiality=data["level"])
     personal = data.get("personal")
@@ -54,15 +55,14 @@ def filter_assets(assets: QuerySet[Asset], form: FilterForm) -> QuerySet[Asset]:
         assets = assets.filter(finding_count=0)
     elif finding:
         assets = assets.filter(finding_codes__contains=f",{finding},")
-    order = SORTS.get(data.get("sort") or "code", SORTS["code"])[0]
-    return assets.order_by(order, "pk")
+    return assets.order_by(*SORTS.get(data.get("sort") or "code", SORTS["code"])[0])
 
 
 def list_page(user: object, params: object, page_number: object = 1) -> dict[str, object]:
     """Return the context of the filtered, sorted, paginated list (shared by the view and the benchmark)."""
     form = FilterForm(params or None, units=Unit.objects.filter(is_active=True))
     assets = visible_assets(user)
-    assets = filter_assets(assets, form) if form.is_valid() else assets.order_by("code", "pk")
+    assets = filter_assets(assets, form) if form.is_valid() else assets.order_by("code")
     assets = assets.select_related("unit", "owner", "confidentiality", "integrity", "availability")
     page = Paginator(assets, PAGE_SIZE).get_page(page_number)
     return {"form": form, "page": page}
