@@ -7,21 +7,29 @@ Apps add endpoints by writing a ``api.py`` module with ``register(router)`` and 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rest_framework import permissions
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mamori.api.authentication import HashedTokenAuthentication
 from mamori.core import audit
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+
 
 class MamoriViewSetMixin:
     """Authenticate by token or session, require a login, and attribute changes to the API caller."""
 
-    authentication_classes = [HashedTokenAuthentication, SessionAuthentication]
-    permission_classes = [permissions.IsAuthenticated]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
+        HashedTokenAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes: Sequence[_PermissionClass] = [permissions.IsAuthenticated]
     lookup_value_regex = r"[0-9]+"
 
     def initial(self, request: Request, *args: object, **kwargs: object) -> None:

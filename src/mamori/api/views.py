@@ -27,14 +27,18 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"tokens": ApiToken.objects.filter(user=request.user), "form": form, "new_token": new_token},
+        {
+            "tokens": ApiToken.objects.filter(user_id=request.user.pk or 0),
+            "form": form,
+            "new_token": new_token,
+        },
     )
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user, revoked_at__isnull=True).first()
+    token = ApiToken.objects.filter(pk=pk, user_id=request.user.pk or 0, revoked_at__isnull=True).first()
     if token is None:
         raise Http404
     token.revoked_at = timezone.now()

@@ -49,7 +49,7 @@ def visible_assets(user: object) -> QuerySet[Asset]:
     return filter_visible(Asset.objects.all(), user, VIEW)  # type: ignore[return-value]
 
 
-def get_asset_for(user: object, pk: object, action: str = VIEW) -> Asset:
+def get_asset_for(user: object, pk: int | str, action: str = VIEW) -> Asset:
     """Return asset ``pk`` when ``user`` may do ``action`` on it; 404 otherwise (existence is not leaked)."""
     asset = (
         Asset.objects.select_related(
@@ -64,7 +64,7 @@ def get_asset_for(user: object, pk: object, action: str = VIEW) -> Asset:
     return asset
 
 
-def get_system_for(user: object, pk: object, action: str = VIEW_SYSTEMS) -> System:
+def get_system_for(user: object, pk: int | str, action: str = VIEW_SYSTEMS) -> System:
     """Return system ``pk`` when ``user`` may do ``action`` on it; 404 otherwise."""
     system = System.objects.select_related("unit", "zone", "manager").filter(pk=pk).first()
     if system is None or not can(user, action, system):

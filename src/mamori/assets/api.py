@@ -82,7 +82,9 @@ class AssetSerializer(serializers.ModelSerializer):
     confidentiality = LevelField(Axis.CONFIDENTIALITY, required=False, allow_null=True)
     integrity = LevelField(Axis.INTEGRITY, required=False, allow_null=True)
     availability = LevelField(Axis.AVAILABILITY, required=False, allow_null=True)
-    classified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classified_by: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[type-arg]
+        slug_field="username", read_only=True
+    )
     findings = serializers.SerializerMethodField()
 
     class Meta:
@@ -269,9 +271,9 @@ class FindingViewSet(MamoriViewSetMixin, mixins.ListModelMixin, viewsets.Generic
             .prefetch_related("systems__zone")
             .order_by("code")
         )
-        rows = (
-            [] if self.paginator.offset else [f for s in systems for f in consistency.findings_of_system(s)]
-        )  # type: ignore[union-attr,attr-defined]
+        # Systems' findings lead the first page only; the pages themselves count assets.
+        first_page = not getattr(self.paginator, "offset", 0)
+        rows = [f for s in systems for f in consistency.findings_of_system(s)] if first_page else []  # type: ignore[attr-defined]
         rows += [f for a in page or [] for f in consistency.findings_of_asset(a)]
         if rule:
             rows = [f for f in rows if f.rule.code == rule]

@@ -201,7 +201,7 @@ def refresh_assets(assets: QuerySet[Asset], context: Context | None = None) -> i
 
 def refresh_systems(systems: QuerySet[System]) -> int:
     """Re-run the system rules, then the rules of every asset the systems hold."""
-    results = {
+    results: dict[int, list[str]] = {
         pk: (["system_without_zone"] if zone_id is None else [])
         for pk, zone_id in systems.values_list("pk", "zone_id")
     }

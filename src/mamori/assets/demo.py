@@ -8,6 +8,7 @@ the findings page has something to show.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -65,7 +66,7 @@ SYSTEMS = (
 
 # (code, name, kind, form, unit, owner, systems, zone, room, cabinet, quantity, personal, sensitive,
 #  my number, retention, levels (c, i, a), sections, notes)
-ASSETS = (
+ASSETS: tuple[tuple[Any, ...], ...] = (
     (
         "IA-000001",
         "住民基本台帳システム（サーバ・端末一式）",

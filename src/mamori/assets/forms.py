@@ -30,7 +30,7 @@ def _levels(axis: Axis, scheme: ClassificationScheme | None = None) -> forms.Mod
         required=False,
         empty_label="未設定",
     )
-    field.label_from_instance = lambda level: level.label  # type: ignore[method-assign]
+    field.label_from_instance = lambda level: level.label  # type: ignore[method-assign,assignment]
     return field
 
 
@@ -44,7 +44,7 @@ def _people(current: Person | None) -> forms.ModelChoiceField:
         required=False,
         empty_label="未設定",
     )
-    field.label_from_instance = lambda p: f"{p.full_name}（{p.unit.name}・{p.employee_number}）"  # type: ignore[method-assign]
+    field.label_from_instance = lambda p: f"{p.full_name}（{p.unit.name}・{p.employee_number}）"  # type: ignore[method-assign,assignment]
     return field
 
 
@@ -197,7 +197,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: object, units: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["level"].queryset = (
+        self.fields["level"].queryset = (  # type: ignore[attr-defined]
             Level.objects.filter(axis=Axis.CONFIDENTIALITY)
             .select_related("scheme")
             .order_by(  # type: ignore[attr-defined]

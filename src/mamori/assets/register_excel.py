@@ -24,7 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from mamori.assets import consistency
 from mamori.assets.access import manageable_units
 from mamori.assets.models import Asset, ClassificationDecision, Level, System, Zone
-from mamori.assets.services import active_scheme, next_asset_code, save_system
+from mamori.assets.services import acting_user, active_scheme, next_asset_code, save_system
 from mamori.core import audit
 from mamori.core.japanese_calendar import wareki_date
 from mamori.core.models import Person, Unit
@@ -492,7 +492,7 @@ def _apply(
     report: ImportReport,
     actor: object,
 ) -> None:
-    user = actor if getattr(actor, "pk", None) else None
+    user = acting_user(actor)
     for row in system_rows:
         existing = row["existing"]
         values = {k: row[k] for k in ("name", "unit", "zone", "manager", "description")}
@@ -545,7 +545,7 @@ def _apply(
                     next_number += 1
                 code = f"IA-{next_number:06d}"
                 taken.add(code)
-            asset = Asset(code=code, updated_at=now, **{k: row[k] for k in (*_PLAIN_FIELDS, *_LEVELS)})
+            asset = Asset(code=str(code), updated_at=now, **{k: row[k] for k in (*_PLAIN_FIELDS, *_LEVELS)})
             if any(row[n] is not None for n in _LEVELS):
                 asset.classified_at, asset.classified_by = now, user
             codes = findings_for(row, asset.classified_at)

@@ -9,6 +9,7 @@ migration's historical models.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 CLASSIC = "classic"
 SCHEME_2024 = "r6"
@@ -299,7 +300,7 @@ MAPPINGS = (
 )
 
 
-def load_seed(get_model: Callable[[str], type]) -> None:
+def load_seed(get_model: Callable[[str], Any]) -> None:
     """Create the shipped zones, schemes, levels, rules, questions and mappings where missing."""
     zone_model = get_model("Zone")
     scheme_model = get_model("ClassificationScheme")
@@ -330,7 +331,7 @@ def load_seed(get_model: Callable[[str], type]) -> None:
                 "is_active": active and not scheme_model.objects.filter(is_active=True).exists(),
             },
         )
-        for axis, code, label, rank, definition, blocks, rules, questions in level_rows:
+        for axis, code, label, rank, definition, blocks, rules, questions in level_rows:  # type: ignore[misc,assignment]
             level, level_created = level_model.objects.get_or_create(
                 scheme=scheme,
                 axis=axis,

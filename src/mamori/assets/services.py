@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -49,8 +50,9 @@ LEVEL_FIELDS = ("confidentiality", "integrity", "availability")
 SYSTEM_FIELDS = ("name", "unit", "zone", "manager", "description")
 
 
-def _user(actor: object) -> object | None:
-    return actor if getattr(actor, "pk", None) else None
+def acting_user(actor: object) -> User | None:
+    """Return the acting user as a model instance (None for anonymous or system actors)."""
+    return actor if isinstance(actor, User) and actor.pk else None
 
 
 def _require_unit(actor: object, unit: object) -> None:
@@ -135,13 +137,13 @@ def save_asset(
         asset.code = next_asset_code()
     old_levels = [getattr(asset, f"{f}_id") for f in LEVEL_FIELDS]
     new_levels = [values.get(f, getattr(asset, f)) for f in LEVEL_FIELDS]
-    levels_changed = old_levels != [lv.pk if lv is not None else None for lv in new_levels]  # type: ignore[union-attr]
+    levels_changed = old_levels != [getattr(lv, "pk", None) for lv in new_levels]
     if levels_changed:
         check_levels(new_levels)  # type: ignore[arg-type]
         for field, level in zip(LEVEL_FIELDS, new_levels, strict=True):
             setattr(asset, field, level)
         asset.classified_at = timezone.now()
-        asset.classified_by = _user(actor)  # type: ignore[assignment]
+        asset.classified_by = acting_user(actor)  # type: ignore[assignment]
     asset.updated_at = timezone.now()
     asset.full_clean(exclude=["systems", "sections", "finding_codes", "finding_count"])
     asset.save()
@@ -161,8 +163,8 @@ def save_asset(
             availability=asset.availability,
             method=method,
             reason=reason,
-            decided_by=_user(actor),
-            decided_at=asset.classified_at,
+            decided_by=acting_user(actor),
+            decided_at=asset.classified_at or timezone.now(),
         )
     consistency.refresh_assets(Asset.objects.filter(pk=asset.pk))
     asset.refresh_from_db(fields=["finding_codes", "finding_count"])
@@ -194,7 +196,7 @@ def classify(
     now = timezone.now()
     asset.confidentiality, asset.integrity, asset.availability = confidentiality, integrity, availability
     asset.classified_at = now
-    asset.classified_by = _user(actor)  # type: ignore[assignment]
+    asset.classified_by = acting_user(actor)  # type: ignore[assignment]
     asset.updated_at = now
     asset.save()
     decision = ClassificationDecision.objects.create(
@@ -205,7 +207,7 @@ def classify(
         method=method,
         reason=reason,
         answers=dict(answers or {}),
-        decided_by=_user(actor),
+        decided_by=acting_user(actor),
         decided_at=now,
     )
     consistency.refresh_assets(Asset.objects.filter(pk=asset.pk))
@@ -241,7 +243,7 @@ def bulk_reclassify(
         if availability is not None:
             asset.availability = availability
         asset.classified_at = now
-        asset.classified_by = _user(actor)  # type: ignore[assignment]
+        asset.classified_by = acting_user(actor)  # type: ignore[assignment]
         asset.updated_at = now
         decisions.append(
             ClassificationDecision(
@@ -251,7 +253,7 @@ def bulk_reclassify(
                 availability=asset.availability,
                 method=ClassificationDecision.Method.BULK,
                 reason=reason,
-                decided_by=_user(actor),
+                decided_by=acting_user(actor),
                 decided_at=now,
             )
         )
@@ -329,7 +331,7 @@ def migrate_register(*, actor: object, target: ClassificationScheme) -> int:
                 availability=a.availability,
                 method=ClassificationDecision.Method.MAPPING,
                 reason=f"分類基準「{target.name}」への移行",
-                decided_by=_user(actor),
+                decided_by=acting_user(actor),
                 decided_at=now,
             )
             for a in moved

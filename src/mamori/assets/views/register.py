@@ -58,7 +58,7 @@ def filter_assets(assets: QuerySet[Asset], form: FilterForm) -> QuerySet[Asset]:
     return assets.order_by(*SORTS.get(data.get("sort") or "code", SORTS["code"])[0])
 
 
-def list_page(user: object, params: object, page_number: object = 1) -> dict[str, object]:
+def list_page(user: object, params: object, page_number: str | int | None = 1) -> dict[str, object]:
     """Return the context of the filtered, sorted, paginated list (shared by the view and the benchmark)."""
     form = FilterForm(params or None, units=Unit.objects.filter(is_active=True))
     assets = visible_assets(user)
@@ -92,7 +92,7 @@ def handling_table(asset: Asset) -> list[dict[str, object]]:
     texts: dict[tuple[int, str], str] = {
         (r.level_id, r.step): r.text for r in HandlingRule.objects.filter(level__in=levels) if r.text
     }
-    rows = []
+    rows: list[dict[str, object]] = []
     for step in LifeCycleStep:
         items = [
             (level, texts[(level.pk, step.value)]) for level in levels if (level.pk, step.value) in texts
