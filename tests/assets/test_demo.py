@@ -17,5 +17,7 @@ def test_demo_register_has_one_deliberate_finding_and_loads_once(db):
     assert System.objects.get(name="メールシステム").zone.name == "インターネット接続系"
     assert set(Asset.objects.values_list("kind", flat=True)) == {"system", "electronic", "paper", "document"}
     with_findings = Asset.objects.filter(finding_count__gt=0)
-    assert [(a.name, a.finding_codes) for a in with_findings] == [("児童手当の申請データ", ",my_number_outside_zone,")]
+    assert [(a.name, a.finding_codes) for a in with_findings] == [
+        ("児童手当の申請データ", ",my_number_outside_zone,")
+    ]
     assert not System.objects.exclude(finding_codes="").exists()

@@ -33,3 +33,15 @@ def test_asset_pages_answer(login, policy_officer, systems, make_asset):
         assert client.get(reverse(f"assets:{name}", args=[asset.pk])).status_code == 200, name
     assert client.get(reverse("assets:system_detail", args=[systems["lgwan"].pk])).status_code == 200
     assert client.get(reverse("assets:system_edit", args=[systems["lgwan"].pk])).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["asset", "system", "level", "classificationscheme", "zone"])
+def test_admin_lists_register_models(login, admin_user, systems, make_asset, model):
+    make_asset()
+    assert login(admin_user).get(f"/admin/assets/{model}/").status_code == 200
+
+
+def test_admin_cannot_add_api_tokens(login, admin_user):
+    client = login(admin_user)
+    assert client.get("/admin/api/apitoken/").status_code == 200
+    assert client.get("/admin/api/apitoken/add/").status_code == 403

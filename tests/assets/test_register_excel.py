@@ -223,3 +223,12 @@ def test_flag_cells_accept_common_marks(policy_officer, city, flag):
     report = register_excel.import_workbook(open_workbook(data), actor=policy_officer)
     assert report.ok
     assert Asset.objects.get().has_personal_data is (flag != "")
+
+
+def test_overlong_system_name_is_a_cell_error(policy_officer, city):
+    data = workbook_with({register_excel.SYSTEM_SHEET: [["", "あ" * 101, "A0201", "", "", "", ""]]})
+    report = register_excel.import_workbook(open_workbook(data), actor=policy_officer)
+    assert [str(e) for e in report.errors] == [
+        "情報システム シート 2行目「名称」列: 情報システムの名称は100文字以内で入力してください（101文字）。"
+    ]
+    assert not System.objects.exists()

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -346,6 +347,9 @@ def _check_system_row(
 ) -> dict[str, object]:
     code = check.code(values, "システム番号", seen)
     existing = lookups.systems.get(code) if code else None
+    name = check.text(values, "名称", required=True)
+    if len(name) > 100:
+        check.error("名称", f"情報システムの名称は100文字以内で入力してください（{len(name)}文字）。")
     if existing is not None and existing.unit_id not in lookups.manageable:
         check.error("システム番号", f"「{code}」の情報システムを変更する権限がありません。")
     if code:
@@ -354,7 +358,7 @@ def _check_system_row(
         "row": check.row,
         "code": code,
         "existing": existing,
-        "name": check.text(values, "名称", required=True),
+        "name": name,
         "unit": check.unit(values, lookups),
         "zone": check.zone(values, lookups),
         "manager": check.person(values, "情報システム管理者の職員番号", lookups),
@@ -480,8 +484,13 @@ def import_workbook(workbook: Workbook, *, actor: object) -> ImportReport:
     if report.errors:
         report.errors.sort(key=lambda e: (e.sheet, e.row))
         return report
-    with transaction.atomic():
-        _apply(system_rows, asset_rows, lookups, report, actor)
+    try:
+        with transaction.atomic():
+            _apply(system_rows, asset_rows, lookups, report, actor)
+    except ValidationError as exc:
+        # A rule the row checks above missed: the transaction is rolled back, so still nothing changed.
+        report.errors.extend(CellError("", 0, "", message) for message in exc.messages)
+        report.created = report.updated = 0
     return report
 
 
