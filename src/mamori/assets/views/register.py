@@ -59,7 +59,7 @@ def filter_assets(assets: QuerySet[Asset], form: FilterForm) -> QuerySet[Asset]:
 
 
 def list_page(user: object, params: object, page_number: str | int | None = 1) -> dict[str, object]:
-    """Return the context of the filtered, sorted, paginated list (shared by the view and the benchmark)."""
+    """Return the context of the filtered, sorted, paginated list of what ``user`` may read."""
     form = FilterForm(params or None, units=Unit.objects.filter(is_active=True))
     assets = visible_assets(user)
     assets = filter_assets(assets, form) if form.is_valid() else assets.order_by("code")
