@@ -149,3 +149,12 @@ def test_systems_crud_follows_unit_scope(section_head, staff, zones, systems):
 @pytest.mark.parametrize("path", ["/api/v1/assets/abc/", "/api/v1/assets/99999999999999999999999/"])
 def test_odd_ids_are_404(policy_officer, path):
     assert api(policy_officer).get(path).status_code == 404
+
+
+def test_account_without_a_person_sees_nothing(contractor, systems, make_asset):
+    make_asset()
+    client = api(contractor)
+    assert client.get("/api/v1/assets/").json()["count"] == 0
+    assert client.get("/api/v1/systems/").json()["count"] == 0
+    assert client.get(f"/api/v1/systems/{systems['lgwan'].pk}/").status_code == 404
+    assert client.get("/api/v1/findings/").json()["results"] == []

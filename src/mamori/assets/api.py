@@ -19,10 +19,10 @@ from rest_framework.routers import BaseRouter
 
 from mamori.api.base import MamoriViewSetMixin
 from mamori.assets import consistency, services
-from mamori.assets.access import MANAGE, VIEW, get_asset_for, get_system_for, visible_assets
+from mamori.assets.access import MANAGE, VIEW, VIEW_SYSTEMS, get_asset_for, get_system_for, visible_assets
 from mamori.assets.models import Asset, Axis, Level, System, Zone
 from mamori.core.models import Person, Unit
-from mamori.core.permissions import filter_visible
+from mamori.core.permissions import can, filter_visible
 from mamori.policies.models import StandardSection
 
 
@@ -235,6 +235,8 @@ class SystemViewSet(MamoriViewSetMixin, viewsets.ModelViewSet):
     queryset = System.objects.none()
 
     def get_queryset(self) -> QuerySet[System]:
+        if not can(self.request.user, VIEW_SYSTEMS):
+            return System.objects.none()
         return System.objects.select_related("unit", "zone", "manager").order_by("code")
 
     def get_object(self) -> System:

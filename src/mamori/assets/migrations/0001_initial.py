@@ -7,246 +7,593 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_canonical_roles'),
-        ('policies', '0002_standard_sections'),
+        ("core", "0002_canonical_roles"),
+        ("policies", "0002_standard_sections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassificationScheme',
+            name="ClassificationScheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='コード')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('guideline_version', models.CharField(max_length=20, verbose_name='ガイドライン版')),
-                ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('is_active', models.BooleanField(default=False, verbose_name='使用中')),
-                ('review_years', models.PositiveSmallIntegerField(default=3, help_text='分類の決定からこの年数を過ぎると再確認を求めます。', verbose_name='再確認までの年数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="コード")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("guideline_version", models.CharField(max_length=20, verbose_name="ガイドライン版")),
+                ("description", models.TextField(blank=True, verbose_name="説明")),
+                ("is_active", models.BooleanField(default=False, verbose_name="使用中")),
+                (
+                    "review_years",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="分類の決定からこの年数を過ぎると再確認を求めます。",
+                        verbose_name="再確認までの年数",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分類基準',
-                'verbose_name_plural': '分類基準',
-                'ordering': ['-is_active', 'code'],
+                "verbose_name": "分類基準",
+                "verbose_name_plural": "分類基準",
+                "ordering": ["-is_active", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Zone',
+            name="Zone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='コード')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('my_number', 'マイナンバー利用事務系'), ('lgwan', 'LGWAN接続系'), ('internet', 'インターネット接続系'), ('standalone', '独立系'), ('custom', '独自のゾーン')], default='custom', max_length=20, verbose_name='種類')),
-                ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('allows_my_number', models.BooleanField(default=False, verbose_name='特定個人情報を扱える')),
-                ('is_internet_facing', models.BooleanField(default=False, verbose_name='インターネットに接続する')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='表示順')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="コード")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("my_number", "マイナンバー利用事務系"),
+                            ("lgwan", "LGWAN接続系"),
+                            ("internet", "インターネット接続系"),
+                            ("standalone", "独立系"),
+                            ("custom", "独自のゾーン"),
+                        ],
+                        default="custom",
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="説明")),
+                ("allows_my_number", models.BooleanField(default=False, verbose_name="特定個人情報を扱える")),
+                (
+                    "is_internet_facing",
+                    models.BooleanField(default=False, verbose_name="インターネットに接続する"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="表示順")),
             ],
             options={
-                'verbose_name': 'ゾーン',
-                'verbose_name_plural': 'ゾーン',
-                'ordering': ['order', 'id'],
+                "verbose_name": "ゾーン",
+                "verbose_name_plural": "ゾーン",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='資産番号')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('system', '(a) ネットワーク・情報システム・機器・記録媒体'), ('electronic', '(b) システムで扱う情報（電子・印刷物）'), ('paper', '(c) 紙の情報'), ('document', '(d) システム関係文書')], max_length=20, verbose_name='資産の種類')),
-                ('form', models.CharField(blank=True, choices=[('', '—'), ('network', 'ネットワーク'), ('system', '情報システム'), ('equipment', '機器'), ('media', '記録媒体')], default='', max_length=20, verbose_name='形態')),
-                ('room', models.CharField(blank=True, max_length=100, verbose_name='保管場所（部屋）')),
-                ('cabinet', models.CharField(blank=True, max_length=100, verbose_name='キャビネット等')),
-                ('quantity', models.CharField(blank=True, max_length=100, verbose_name='数量・規模')),
-                ('has_personal_data', models.BooleanField(default=False, verbose_name='個人情報')),
-                ('has_sensitive_personal_data', models.BooleanField(default=False, verbose_name='要配慮個人情報')),
-                ('has_my_number', models.BooleanField(default=False, verbose_name='特定個人情報')),
-                ('retention', models.CharField(blank=True, max_length=50, verbose_name='保存期間')),
-                ('notes', models.TextField(blank=True, verbose_name='備考')),
-                ('classified_at', models.DateTimeField(blank=True, null=True, verbose_name='分類の決定日時')),
-                ('finding_codes', models.CharField(blank=True, default='', max_length=300, verbose_name='指摘')),
-                ('finding_count', models.PositiveSmallIntegerField(default=0, verbose_name='指摘件数')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新日時')),
-                ('classified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='分類の決定者')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_assets', to='core.person', verbose_name='管理責任者')),
-                ('sections', models.ManyToManyField(blank=True, related_name='assets', to='policies.standardsection', verbose_name='対策基準の節')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='core.unit', verbose_name='所管課')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="資産番号")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("system", "(a) ネットワーク・情報システム・機器・記録媒体"),
+                            ("electronic", "(b) システムで扱う情報（電子・印刷物）"),
+                            ("paper", "(c) 紙の情報"),
+                            ("document", "(d) システム関係文書"),
+                        ],
+                        max_length=20,
+                        verbose_name="資産の種類",
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("network", "ネットワーク"),
+                            ("system", "情報システム"),
+                            ("equipment", "機器"),
+                            ("media", "記録媒体"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="形態",
+                    ),
+                ),
+                ("room", models.CharField(blank=True, max_length=100, verbose_name="保管場所（部屋）")),
+                ("cabinet", models.CharField(blank=True, max_length=100, verbose_name="キャビネット等")),
+                ("quantity", models.CharField(blank=True, max_length=100, verbose_name="数量・規模")),
+                ("has_personal_data", models.BooleanField(default=False, verbose_name="個人情報")),
+                (
+                    "has_sensitive_personal_data",
+                    models.BooleanField(default=False, verbose_name="要配慮個人情報"),
+                ),
+                ("has_my_number", models.BooleanField(default=False, verbose_name="特定個人情報")),
+                ("retention", models.CharField(blank=True, max_length=50, verbose_name="保存期間")),
+                ("notes", models.TextField(blank=True, verbose_name="備考")),
+                ("classified_at", models.DateTimeField(blank=True, null=True, verbose_name="分類の決定日時")),
+                (
+                    "finding_codes",
+                    models.CharField(blank=True, default="", max_length=300, verbose_name="指摘"),
+                ),
+                ("finding_count", models.PositiveSmallIntegerField(default=0, verbose_name="指摘件数")),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="更新日時"),
+                ),
+                (
+                    "classified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="分類の決定者",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_assets",
+                        to="core.person",
+                        verbose_name="管理責任者",
+                    ),
+                ),
+                (
+                    "sections",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="assets",
+                        to="policies.standardsection",
+                        verbose_name="対策基準の節",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assets",
+                        to="core.unit",
+                        verbose_name="所管課",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '情報資産',
-                'verbose_name_plural': '情報資産',
-                'ordering': ['code'],
+                "verbose_name": "情報資産",
+                "verbose_name_plural": "情報資産",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Level',
+            name="Level",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('axis', models.CharField(choices=[('confidentiality', '機密性'), ('integrity', '完全性'), ('availability', '可用性')], max_length=20, verbose_name='観点')),
-                ('code', models.CharField(help_text='台帳・Excel で使う短い記号（例: 3B）', max_length=10, verbose_name='区分コード')),
-                ('label', models.CharField(max_length=50, verbose_name='名称')),
-                ('rank', models.PositiveSmallIntegerField(help_text='大きいほど重要', verbose_name='重要度')),
-                ('definition', models.TextField(blank=True, verbose_name='定義')),
-                ('blocks_internet_zone', models.BooleanField(default=False, help_text='整合性チェックで使います。', verbose_name='インターネット接続系に置けない')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='assets.classificationscheme', verbose_name='分類基準')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "axis",
+                    models.CharField(
+                        choices=[
+                            ("confidentiality", "機密性"),
+                            ("integrity", "完全性"),
+                            ("availability", "可用性"),
+                        ],
+                        max_length=20,
+                        verbose_name="観点",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="台帳・Excel で使う短い記号（例: 3B）",
+                        max_length=10,
+                        verbose_name="区分コード",
+                    ),
+                ),
+                ("label", models.CharField(max_length=50, verbose_name="名称")),
+                ("rank", models.PositiveSmallIntegerField(help_text="大きいほど重要", verbose_name="重要度")),
+                ("definition", models.TextField(blank=True, verbose_name="定義")),
+                (
+                    "blocks_internet_zone",
+                    models.BooleanField(
+                        default=False,
+                        help_text="整合性チェックで使います。",
+                        verbose_name="インターネット接続系に置けない",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="assets.classificationscheme",
+                        verbose_name="分類基準",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分類の区分',
-                'verbose_name_plural': '分類の区分',
-                'ordering': ['scheme', 'axis', '-rank'],
+                "verbose_name": "分類の区分",
+                "verbose_name_plural": "分類の区分",
+                "ordering": ["scheme", "axis", "-rank"],
             },
         ),
         migrations.CreateModel(
-            name='HandlingRule',
+            name="HandlingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('create', '作成'), ('obtain', '入手'), ('use', '利用'), ('store', '保管'), ('send', '送信'), ('carry', '運搬'), ('publish', '提供・公表'), ('dispose', '廃棄')], max_length=20, verbose_name='段階')),
-                ('text', models.TextField(blank=True, verbose_name='取扱制限')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='assets.level', verbose_name='区分')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("create", "作成"),
+                            ("obtain", "入手"),
+                            ("use", "利用"),
+                            ("store", "保管"),
+                            ("send", "送信"),
+                            ("carry", "運搬"),
+                            ("publish", "提供・公表"),
+                            ("dispose", "廃棄"),
+                        ],
+                        max_length=20,
+                        verbose_name="段階",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="取扱制限")),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="assets.level",
+                        verbose_name="区分",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '取扱制限',
-                'verbose_name_plural': '取扱制限',
+                "verbose_name": "取扱制限",
+                "verbose_name_plural": "取扱制限",
             },
         ),
         migrations.CreateModel(
-            name='ClassificationQuestion',
+            name="ClassificationQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='順番')),
-                ('text', models.CharField(max_length=200, verbose_name='質問')),
-                ('help_text', models.CharField(blank=True, max_length=300, verbose_name='補足')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='assets.level', verbose_name='「はい」のときの区分')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="順番")),
+                ("text", models.CharField(max_length=200, verbose_name="質問")),
+                ("help_text", models.CharField(blank=True, max_length=300, verbose_name="補足")),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="assets.level",
+                        verbose_name="「はい」のときの区分",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分類の質問',
-                'verbose_name_plural': '分類の質問',
-                'ordering': ['order', 'id'],
+                "verbose_name": "分類の質問",
+                "verbose_name_plural": "分類の質問",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClassificationDecision',
+            name="ClassificationDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('guided', '質問に答えて決定'), ('manual', '直接入力'), ('bulk', '一括変更'), ('import', 'Excel 取込'), ('mapping', '分類基準の移行')], max_length=20, verbose_name='方法')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='質問への回答')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='決定日時')),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='assets.asset', verbose_name='情報資産')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='決定者')),
-                ('availability', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assets.level', verbose_name='可用性')),
-                ('confidentiality', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assets.level', verbose_name='機密性')),
-                ('integrity', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assets.level', verbose_name='完全性')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("guided", "質問に答えて決定"),
+                            ("manual", "直接入力"),
+                            ("bulk", "一括変更"),
+                            ("import", "Excel 取込"),
+                            ("mapping", "分類基準の移行"),
+                        ],
+                        max_length=20,
+                        verbose_name="方法",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="質問への回答")),
+                (
+                    "decided_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="決定日時"),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="assets.asset",
+                        verbose_name="情報資産",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="決定者",
+                    ),
+                ),
+                (
+                    "availability",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assets.level",
+                        verbose_name="可用性",
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assets.level",
+                        verbose_name="機密性",
+                    ),
+                ),
+                (
+                    "integrity",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assets.level",
+                        verbose_name="完全性",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分類の決定',
-                'verbose_name_plural': '分類の決定',
-                'ordering': ['-decided_at', '-id'],
+                "verbose_name": "分類の決定",
+                "verbose_name_plural": "分類の決定",
+                "ordering": ["-decided_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='asset',
-            name='availability',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assets.level', verbose_name='可用性'),
+            model_name="asset",
+            name="availability",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="assets.level",
+                verbose_name="可用性",
+            ),
         ),
         migrations.AddField(
-            model_name='asset',
-            name='confidentiality',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assets.level', verbose_name='機密性'),
+            model_name="asset",
+            name="confidentiality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="assets.level",
+                verbose_name="機密性",
+            ),
         ),
         migrations.AddField(
-            model_name='asset',
-            name='integrity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assets.level', verbose_name='完全性'),
+            model_name="asset",
+            name="integrity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="assets.level",
+                verbose_name="完全性",
+            ),
         ),
         migrations.CreateModel(
-            name='LevelMapping',
+            name="LevelMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='備考')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assets.level', verbose_name='移行元')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assets.level', verbose_name='移行先')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="備考")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assets.level",
+                        verbose_name="移行元",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assets.level",
+                        verbose_name="移行先",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分類基準の対応',
-                'verbose_name_plural': '分類基準の対応',
+                "verbose_name": "分類基準の対応",
+                "verbose_name_plural": "分類基準の対応",
             },
         ),
         migrations.CreateModel(
-            name='System',
+            name="System",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='システム番号')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('finding_codes', models.CharField(blank=True, default='', max_length=300, verbose_name='指摘')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='managed_systems', to='core.person', verbose_name='情報システム管理者')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='core.unit', verbose_name='所管課')),
-                ('zone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='assets.zone', verbose_name='ゾーン')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="システム番号")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="説明")),
+                (
+                    "finding_codes",
+                    models.CharField(blank=True, default="", max_length=300, verbose_name="指摘"),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="managed_systems",
+                        to="core.person",
+                        verbose_name="情報システム管理者",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="systems",
+                        to="core.unit",
+                        verbose_name="所管課",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="systems",
+                        to="assets.zone",
+                        verbose_name="ゾーン",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '情報システム',
-                'verbose_name_plural': '情報システム',
-                'ordering': ['code'],
+                "verbose_name": "情報システム",
+                "verbose_name_plural": "情報システム",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='asset',
-            name='systems',
-            field=models.ManyToManyField(blank=True, related_name='assets', to='assets.system', verbose_name='情報システム'),
+            model_name="asset",
+            name="systems",
+            field=models.ManyToManyField(
+                blank=True, related_name="assets", to="assets.system", verbose_name="情報システム"
+            ),
         ),
         migrations.AddField(
-            model_name='asset',
-            name='zone',
-            field=models.ForeignKey(blank=True, help_text='情報システムに載らない機器・媒体などの置かれたゾーン', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='assets.zone', verbose_name='ゾーン（システム外）'),
+            model_name="asset",
+            name="zone",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="情報システムに載らない機器・媒体などの置かれたゾーン",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assets",
+                to="assets.zone",
+                verbose_name="ゾーン（システム外）",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='level',
-            constraint=models.UniqueConstraint(fields=('scheme', 'axis', 'code'), name='assets_level_unique_code'),
+            model_name="level",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "axis", "code"), name="assets_level_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handlingrule',
-            constraint=models.UniqueConstraint(fields=('level', 'step'), name='assets_rule_unique_step'),
+            model_name="handlingrule",
+            constraint=models.UniqueConstraint(fields=("level", "step"), name="assets_rule_unique_step"),
         ),
         migrations.AddConstraint(
-            model_name='levelmapping',
-            constraint=models.UniqueConstraint(fields=('source', 'target'), name='assets_mapping_unique_pair'),
+            model_name="levelmapping",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target"), name="assets_mapping_unique_pair"
+            ),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['name'], name='assets_asset_name'),
+            model_name="asset",
+            index=models.Index(fields=["name"], name="assets_asset_name"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['unit', 'code'], name='assets_asset_unit_code'),
+            model_name="asset",
+            index=models.Index(fields=["unit", "code"], name="assets_asset_unit_code"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['kind', 'code'], name='assets_asset_kind_code'),
+            model_name="asset",
+            index=models.Index(fields=["kind", "code"], name="assets_asset_kind_code"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['confidentiality', 'code'], name='assets_asset_conf_code'),
+            model_name="asset",
+            index=models.Index(fields=["confidentiality", "code"], name="assets_asset_conf_code"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['has_my_number', 'code'], name='assets_asset_mynum_code'),
+            model_name="asset",
+            index=models.Index(fields=["has_my_number", "code"], name="assets_asset_mynum_code"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['has_personal_data', 'code'], name='assets_asset_pers_code'),
+            model_name="asset",
+            index=models.Index(fields=["has_personal_data", "code"], name="assets_asset_pers_code"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['finding_count', 'code'], name='assets_asset_find_code'),
+            model_name="asset",
+            index=models.Index(fields=["finding_count", "code"], name="assets_asset_find_code"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['updated_at'], name='assets_asset_updated'),
+            model_name="asset",
+            index=models.Index(fields=["updated_at"], name="assets_asset_updated"),
         ),
     ]
