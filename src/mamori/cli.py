@@ -18,6 +18,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "mamori.core.cli",
     "backup": "mamori.core.cli",
     "restore": "mamori.core.cli",
+    "api-token": "mamori.api.cli",
     "sanitize": "mamori.sanitize.cli",
     "netcheck": "mamori.netcheck.cli",
     "checklist": "mamori.inspections.cli",

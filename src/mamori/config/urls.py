@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("mamori.policies.urls")),
     path("inspections/", include("mamori.inspections.urls")),
+    path("assets/", include("mamori.assets.urls")),
+    path("api/", include("mamori.api.urls")),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]

@@ -22,5 +22,6 @@ AREAS: tuple[Area, ...] = (
     Area("policies", "ポリシー", "policies:list", None),
     Area("organisation", "組織・職員", "core:organisation", "core.view_organisation"),
     Area("inspections", "自己点検・監査", "inspections:index", "inspections.view_catalogue"),
+    Area("assets", "情報資産", "assets:asset_list", "assets.view"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
 )
