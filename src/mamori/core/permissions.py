@@ -10,9 +10,15 @@ every check: the administrator is a separate account from any business role.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from mamori.core.models import Person
+
+_M = TypeVar("_M", bound=Model)
 
 MEMBER = "member"
 EVERYONE = "everyone"
@@ -41,7 +47,7 @@ def roles_for(action: str) -> frozenset[str]:
     return frozenset(_RULES.get(action, ()))
 
 
-def person_of(user: object) -> object | None:
+def person_of(user: object) -> Person | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     try:
@@ -146,12 +152,12 @@ def scope_filter(user: object, action: str, unit_field: str = "unit") -> Q | Non
     return condition
 
 
-def filter_visible(queryset: object, user: object, action: str, unit_field: str = "unit") -> object:
+def filter_visible(queryset: QuerySet[_M], user: object, action: str, unit_field: str = "unit") -> QuerySet[_M]:
     """Return ``queryset`` narrowed to what ``user`` may ``action``."""
     condition = scope_filter(user, action, unit_field)
     if condition is None:
-        return queryset.none()  # type: ignore[attr-defined]
-    return queryset.filter(condition)  # type: ignore[attr-defined]
+        return queryset.none()
+    return queryset.filter(condition)
 
 
 def is_privileged(user: object) -> bool:
