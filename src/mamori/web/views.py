@@ -43,7 +43,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _org_summary() -> list[dict[str, object]]:
-    bodies = Body.objects.annotate(
+    bodies = Body.objects.order_by("order", "id").annotate(
         n_units=Count("units", filter=Q(units__is_active=True), distinct=True),
     )
     people = dict(
