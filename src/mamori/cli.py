@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, str] = {
     "restore": "mamori.core.cli",
     "sanitize": "mamori.sanitize.cli",
     "netcheck": "mamori.netcheck.cli",
+    "gateway": "mamori.gateway.cli",
 }
 
 
