@@ -142,6 +142,10 @@ class GatewaySMTP(SMTP):
         self._refused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if self._client:
+            # aiosmtpd calls this again with the TLS transport after STARTTLS: same connection.
+            super().connection_made(transport)
+            return
         peer = transport.get_extra_info("peername")
         self._client = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         handler: GatewayHandler = self.event_handler

@@ -1,0 +1,66 @@
+"""Mail sent with smtplib through the gateway process arrives at the downstream sink sanitized."""
+
+from __future__ import annotations
+
+import smtplib
+import sqlite3
+
+from tests.gateway.messages import EXE_BYTES, JAPANESE_SUBJECT, JAPANESE_TEXT, iso2022jp_mail, malicious_mail
+
+
+def _send(port: int, rcpts: list[str], data: bytes) -> None:
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        client.sendmail("sender@example.com", rcpts, data)
+
+
+def test_japanese_mail_arrives_readable_with_the_sanitized_header(sink, gateway_factory):
+    gateway = gateway_factory().start()
+    _send(gateway.port, ["staff@city.example.jp"], iso2022jp_mail())
+    [received] = sink.wait_for(1)
+    message = received.message
+    assert message["X-Mamori-Sanitized"] is not None
+    assert message["Subject"] == JAPANESE_SUBJECT
+    assert message["Message-ID"] == "<jp-1@example.com>"
+    body = message.get_body(("plain",)).get_content()
+    assert JAPANESE_TEXT in body
+    assert received.rcpt_tos == ["staff@city.example.jp"]
+
+
+def test_malicious_mail_arrives_without_script_executable_or_live_link(sink, gateway_factory):
+    gateway = gateway_factory().start()
+    _send(gateway.port, ["staff@city.example.jp"], malicious_mail())
+    [received] = sink.wait_for(1)
+    message = received.message
+    tokens = {token.strip() for token in message["X-Mamori-Sanitized"].split(",")}
+    assert {"TEXTIZED", "LINKS_DEFANGED", "ATTACHMENT_REMOVED"} <= tokens
+    assert b"pwned-script-marker" not in received.data
+    assert b"malicious-payload-marker" not in received.data
+    assert not [part for part in message.iter_attachments()]
+    body = message.get_body(("plain",)).get_content()
+    assert "https://evil.example" not in body
+    assert "evil[.]example" in body  # the real destination is shown, defanged
+    assert "請求書をご確認ください。" in body
+
+
+def test_notice_carries_the_reference_of_the_encrypted_original(sink, gateway_factory):
+    gateway = gateway_factory().start()
+    _send(gateway.port, ["Staff@City.Example.JP"], malicious_mail(message_id="<evil-2@attacker.example>"))
+    [received] = sink.wait_for(1)
+    reference = received.message["X-Mamori-Reference"]
+    body = received.message.get_body(("plain",)).get_content()
+    assert reference in body
+    assert f"https://mamori.city.example.jp/quarantine/r/{reference}/" in body
+    with sqlite3.connect(gateway.data_dir / "mamori.sqlite3") as db:
+        row = db.execute(
+            "SELECT original_address, status, message_id FROM quarantine_quarantinedmessage WHERE reference = ?",
+            (reference,),
+        ).fetchone()
+        rcpt = db.execute("SELECT address FROM quarantine_messagerecipient").fetchone()
+    address, status, message_id = row
+    assert message_id == "<evil-2@attacker.example>"
+    assert rcpt == ("staff@city.example.jp",)
+    stored = (gateway.data_dir / "vault" / address[:2] / address[2:4] / address).read_bytes()
+    # Encrypted at rest: neither the payload nor the text is readable in the vault file.
+    assert b"malicious-payload-marker" not in stored
+    assert EXE_BYTES[:40] not in stored
+    assert "請求書".encode() not in stored
