@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import smtplib
 import sqlite3
@@ -26,10 +27,8 @@ def _sender(gateway, accepted: list[str], finished: threading.Event) -> None:
         except (OSError, smtplib.SMTPException):
             # Gateway killed mid-conversation: this message was not acknowledged, so send it again.
             if client is not None:
-                try:
+                with contextlib.suppress(OSError):
                     client.close()
-                except OSError:
-                    pass
             client = None
             time.sleep(0.05)
             continue

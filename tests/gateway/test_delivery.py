@@ -56,7 +56,7 @@ def test_notice_carries_the_reference_of_the_encrypted_original(sink, gateway_fa
             (reference,),
         ).fetchone()
         rcpt = db.execute("SELECT address FROM quarantine_messagerecipient").fetchone()
-    address, status, message_id = row
+    address, _status, message_id = row
     assert message_id == "<evil-2@attacker.example>"
     assert rcpt == ("staff@city.example.jp",)
     stored = (gateway.data_dir / "vault" / address[:2] / address[2:4] / address).read_bytes()
