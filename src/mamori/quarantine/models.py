@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+VERDICT_LABELS = {"cleaned": "無害化", "converted": "変換", "removed": "削除", "held": "保留（暗号化）"}
+
+
 class QuarantinedMessage(models.Model):
     """One inbound message: its metadata, sanitization report and the address of its encrypted original."""
 
@@ -33,6 +36,8 @@ class QuarantinedMessage(models.Model):
     peer = models.CharField("送信元", max_length=100, blank=True)
     verdict = models.CharField("判定", max_length=20, blank=True, db_index=True)
     actions = models.JSONField("処理", default=list, blank=True)
+    # The same tokens as " TEXTIZED LINKS_DEFANGED ": a plain text column every database can search.
+    action_tokens = models.CharField(max_length=500, blank=True, db_index=True)
     report = models.JSONField("無害化レポート", default=dict, blank=True)
     original_address = models.CharField(max_length=64, blank=True)
     original_size = models.PositiveBigIntegerField("原本サイズ", default=0)
@@ -116,6 +121,9 @@ class QuarantinedAttachment(models.Model):
     @property
     def is_encrypted(self) -> bool:
         return self.verdict == "held"
+
+    def get_verdict_label(self) -> str:
+        return VERDICT_LABELS.get(self.verdict, self.verdict)
 
 
 class ReleaseRequest(models.Model):

@@ -90,6 +90,7 @@ def record_message(
                     peer=_clip(peer, 100),
                     verdict=_clip(report.get("verdict"), 20),
                     actions=actions,
+                    action_tokens=_clip(" " + " ".join(actions) + " ", 500),
                     report=dict(report),
                     original_address=original_address,
                     original_size=original_size,
