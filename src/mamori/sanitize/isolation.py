@@ -23,6 +23,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 from mamori.sanitize.errors import IsolationError
@@ -105,6 +106,24 @@ def _worker_main(conn: multiprocessing.connection.Connection, limits: Limits) ->
         conn.send_bytes(b"1" if output is not None else b"0")
 
 
+def _start_forkserver() -> None:
+    # Python 3.11's forkserver accepts the parent's sys.path but never applies it, so a package found
+    # through a sys.path entry added at run time (pytest's pythonpath, a wheelhouse) is missing in the
+    # server. Hand the server this package's location through PYTHONPATH while it starts.
+    from multiprocessing import forkserver
+
+    package_root = str(Path(__file__).resolve().parents[2])
+    previous = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = package_root if not previous else package_root + os.pathsep + previous
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = previous
+
+
 class _Worker:
     def __init__(self, context: multiprocessing.context.BaseContext, limits: Limits) -> None:
         parent, child = context.Pipe(duplex=True)
@@ -130,6 +149,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
             self._context.set_forkserver_preload(PRELOAD)  # type: ignore[attr-defined]
+            _start_forkserver()
         self._size = size or max(1, min(os.cpu_count() or 1, 4))
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()

@@ -93,10 +93,29 @@ def _strip(pdf: pikepdf.Pdf, ctx: Context) -> None:
                 del acroform[key]
     for page in pdf.pages:
         _strip_annotations(page.obj, ctx)
-    # Actions can hide anywhere (outlines, fields, /Next chains): neutralise every one in the file.
+    # Actions can hide anywhere (outlines, fields, /Next chains), as indirect objects or as direct
+    # dictionaries nested inside them: neutralise every one in the file.
     for obj in pdf.objects:
-        if isinstance(obj, Dictionary | pikepdf.Stream):
-            _neutralise(obj, ctx)
+        _walk(obj, ctx, 0)
+
+
+# Nesting of direct objects deeper than this is refused (stack exhaustion by crafted nesting).
+_MAX_NESTING = 64
+
+
+def _walk(obj: object, ctx: Context, depth: int) -> None:
+    if depth > _MAX_NESTING:
+        raise MalformedContent(detail="PDF のオブジェクトの入れ子が深すぎます")
+    if isinstance(obj, Dictionary | pikepdf.Stream):
+        _neutralise(obj, ctx)
+        children = [obj[key] for key in list(obj.keys())]
+    elif isinstance(obj, Array):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        if isinstance(child, Dictionary | Array) and not child.is_indirect:
+            _walk(child, ctx, depth + 1)
 
 
 def _is_plain_destination(value: object) -> bool:
