@@ -109,7 +109,8 @@ def _content_types(main: str, extra: str = "") -> str:
 
 
 def _rels(items: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{RELS}">{items}</Relationships>'
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    return f'{head}<Relationships xmlns="{RELS}">{items}</Relationships>'
 
 
 ROOT_RELS = _rels(
@@ -152,7 +153,8 @@ def docm_with_macro(text: str = "請求書を確認してください") -> bytes
             "word/vbaProject.bin": OLE_MAGIC + b"\x00" * 504 + b"Attribute VB_Name AutoOpen Shell cmd.exe",
             "word/_rels/vbaProject.bin.rels": _rels("").encode(),
         },
-        extra_types='<Override PartName="/word/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>',
+        extra_types='<Override PartName="/word/vbaProject.bin" '
+        'ContentType="application/vnd.ms-office.vbaProject"/>',
         document_rels='<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/'
         'vbaProject" Target="vbaProject.bin"/>',
     )
@@ -163,11 +165,15 @@ def docx_with_dde() -> bytes:
     complex_field = (
         '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> DDE</w:instrText></w:r>'
-        '<w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"</w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32\\\\cmd.exe '
+        '"/k calc.exe"</w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>結果</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
     )
-    simple_field = '<w:p><w:fldSimple w:instr=" DDE cmd.exe &quot;/c calc&quot;"><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>'
+    simple_field = (
+        '<w:p><w:fldSimple w:instr=" DDE cmd.exe &quot;/c calc&quot;">'
+        "<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>"
+    )
     return docx(paragraph("DDE を含む文書") + complex_field + simple_field)
 
 
@@ -197,7 +203,8 @@ def docx_with_ole_object() -> bytes:
     """Return a .docx with an embedded OLE object and an ActiveX control referenced from the body."""
     body = (
         paragraph("埋め込みオブジェクト")
-        + '<w:p><w:r><w:object><o:OLEObject Type="Embed" ProgID="Package" r:id="rId5"/></w:object></w:r></w:p>'
+        + '<w:p><w:r><w:object><o:OLEObject Type="Embed" ProgID="Package" r:id="rId5"/>'
+        + "</w:object></w:r></w:p>"
         + '<w:p><w:r><w:object><w:control r:id="rId6" w:name="CommandButton1"/></w:object></w:r></w:p>'
     )
     return docx(
@@ -206,8 +213,10 @@ def docx_with_ole_object() -> bytes:
             "word/embeddings/oleObject1.bin": OLE_MAGIC + b"\x00" * 100 + b"Ole10Native payload.exe",
             "word/activeX/activeX1.xml": b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"/>',
         },
-        extra_types='<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
-        '<Override PartName="/word/activeX/activeX1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>',
+        extra_types='<Default Extension="bin" '
+        'ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
+        '<Override PartName="/word/activeX/activeX1.xml" '
+        'ContentType="application/vnd.ms-office.activeX+xml"/>',
         document_rels='<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         'relationships/oleObject" Target="embeddings/oleObject1.bin"/>'
         '<Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'

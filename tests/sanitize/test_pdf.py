@@ -33,7 +33,7 @@ def active_content(data: bytes) -> set[str]:
                 continue
             if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                 continue
-            pending.extend(_direct([obj[key] for key in obj.keys()]))
+            pending.extend(_direct([obj[key] for key in obj]))
             if "/JS" in obj or "/AA" in obj or "/EF" in obj:
                 found.add("JS/AA/EF")
             if obj.get("/S") in (pikepdf.Name.JavaScript, pikepdf.Name.Launch, pikepdf.Name.URI):
