@@ -254,7 +254,7 @@ def encode_unstructured(name: str, text: str) -> str:
     return fold_tokens(name, encoded_words(text))
 
 
-_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ .-]*")
+_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")
 
 
 def _encode_phrase(name: str) -> list[str]:
@@ -262,7 +262,7 @@ def _encode_phrase(name: str) -> list[str]:
         return []
     if _needs_encoding(name):
         return encoded_words(name)
-    if _ATEXT.fullmatch(name) and ".." not in name and not name.startswith("."):
+    if _ATEXT.fullmatch(name):
         return name.split(" ")
     return ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"']
 
@@ -292,9 +292,8 @@ def encode_address_list(name: str, pairs: list[tuple[str, str]]) -> str:
         if ascii_address is None or (not ascii_address and not display):
             # Not representable in ASCII: an empty group whose name shows the original (RFC 5322 §3.4).
             shown = f"{display} <{address}>" if display else address
-            phrase = _encode_phrase(shown) or ['"unknown"']
-            phrase[-1] += ":;"
-            tokens.extend(phrase)
+            tokens.extend(_encode_phrase(shown) or ['"unknown"'])
+            tokens.append(":;")
         else:
             phrase = _encode_phrase(display)
             tokens.extend(phrase)
