@@ -174,7 +174,7 @@ def docx_with_dde() -> bytes:
         '<w:p><w:fldSimple w:instr=" DDE cmd.exe &quot;/c calc&quot;">'
         "<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>"
     )
-    return docx(paragraph("DDE を含む文書") + complex_field + simple_field)
+    return docx(paragraph("動的交換を含む文書") + complex_field + simple_field)
 
 
 def docx_with_remote_template() -> bytes:

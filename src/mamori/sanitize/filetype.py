@@ -84,6 +84,28 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     "epub": frozenset({"epub"}),
     "xps": frozenset({"xps", "oxps"}),
     "msg": frozenset({"msg"}),
+    "executable": frozenset({"exe", "dll", "scr", "com", "sys", "cpl", "ocx", "drv", "efi", "so", "bin"}),
+    "lnk": frozenset({"lnk"}),
+    "disk_image": frozenset({"iso", "img", "vhd", "vhdx", "dmg"}),
+    "jar": frozenset({"jar"}),
+    "sylk": frozenset({"slk", "sylk"}),
+    "encrypted_office": frozenset(
+        {
+            "docx",
+            "docm",
+            "dotx",
+            "dotm",
+            "xlsx",
+            "xlsm",
+            "xlsb",
+            "xltx",
+            "xltm",
+            "pptx",
+            "pptm",
+            "ppsx",
+            "ppsm",
+        }
+    ),
 }
 
 _TEXTUAL_TYPES = frozenset({"text", "csv", "tsv", "html", "svg", "office_xml", "script", "sylk"})

@@ -33,10 +33,10 @@ def clean_image(data: bytes, kind: str, ctx: Context) -> Converted:
                 # Honour the EXIF orientation before the tag is dropped, so the picture stays upright.
                 image = ImageOps.exif_transpose(image)
             image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise MalformedContent(detail="画像として読めません") from exc
-    except Image.DecompressionBombWarning as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise LimitExceeded(limit="max_image_pixels", detail="画像が大きすぎます") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise MalformedContent(detail="画像として読めません") from exc
     out = io.BytesIO()
     if kind == "jpeg":
         image = image.convert("RGB") if image.mode not in ("RGB", "L") else image

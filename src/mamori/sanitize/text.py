@@ -14,7 +14,9 @@ from mamori.sanitize.results import Verdict
 # Extensions a text file may keep; anything else gets ".txt" so no other program claims the file.
 _SAFE_TEXT_EXTENSIONS = frozenset({"txt", "text", "log", "md", "csv", "tsv", "json"})
 _ISO2022_ESCAPE = re.compile(rb"\x1b(\$[@B]|\$\(D|\([BJI])")
-_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f]")
+# Half-width katakana is rare in real text but is what EUC-JP bytes look like when read as CP932.
+_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 # A cell Excel would evaluate: leading = + - @, or a tab/CR/LF smuggled before one (OWASP CSV injection).
 _FORMULA_START = re.compile(r"^[\s\x00]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)(\.\d+)?([eE][+-]?\d+)?%?$")
@@ -46,7 +48,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        candidates.append((len(_KANA.findall(text)), codec, text))
+        score = len(_JAPANESE.findall(text)) - 3 * len(_HALFWIDTH_KANA.findall(text))
+        candidates.append((score, codec, text))
     if candidates:
         candidates.sort(key=lambda item: -item[0])
         return candidates[0][2], candidates[0][1]
