@@ -35,6 +35,7 @@ CATEGORY: dict[str, str] = {
     "bmp": "image",
     "tiff": "image",
     "webp": "image",
+    "pnm": "image",
     "svg": "svg",
     "zip": "archive",
     "7z": "archive",

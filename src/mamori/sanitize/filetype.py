@@ -29,6 +29,7 @@ TYPE_INFO: dict[str, tuple[str, str]] = {
     "bmp": ("image/bmp", "bmp"),
     "tiff": ("image/tiff", "tif"),
     "webp": ("image/webp", "webp"),
+    "pnm": ("image/x-portable-anymap", "pnm"),
     "svg": ("image/svg+xml", "svg"),
     "zip": ("application/zip", "zip"),
     "7z": ("application/x-7z-compressed", "7z"),
@@ -71,6 +72,7 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     "bmp": frozenset({"bmp", "dib"}),
     "tiff": frozenset({"tif", "tiff"}),
     "webp": frozenset({"webp"}),
+    "pnm": frozenset({"pbm", "pgm", "ppm", "pnm"}),
     "svg": frozenset({"svg"}),
     "zip": frozenset({"zip"}),
     "7z": frozenset({"7z"}),
@@ -190,6 +192,8 @@ def _detect_kind(data: bytes, name_ext: str) -> tuple[str, bool]:
         return "tiff", False
     if head.startswith(b"RIFF") and data[8:12] == b"WEBP":
         return "webp", False
+    if re.match(rb"P[1-6][ \t\r\n]", head):
+        return "pnm", False
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z", False
     if head.startswith(b"{\\rt"):

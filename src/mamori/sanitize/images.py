@@ -12,7 +12,15 @@ from mamori.sanitize.errors import LimitExceeded, MalformedContent
 from mamori.sanitize.results import Verdict
 
 # Formats Pillow may decode here; everything else is refused (Pillow has many rarely-used decoders).
-_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "bmp": "BMP", "tiff": "TIFF", "webp": "WEBP"}
+_FORMATS = {
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "gif": "GIF",
+    "bmp": "BMP",
+    "tiff": "TIFF",
+    "webp": "WEBP",
+    "pnm": "PPM",
+}
 _END_MARKERS = {"png": b"IEND\xaeB`\x82", "jpeg": b"\xff\xd9", "gif": b"\x3b"}
 
 

@@ -8,7 +8,8 @@ from mamori.sanitize._context import Context, Converted
 from mamori.sanitize.errors import UnsupportedContent
 
 _ACTIVE = re.compile(
-    rb"<script|\bon[a-z]+\s*=|javascript:|<foreignobject|xlink:href\s*=\s*[\"'](?!#)|<!entity|\bhref\s*=\s*[\"'](?!#)",
+    rb"<script|(?<![\w:-])on[a-z]+\s*=|javascript:|<foreignobject|<!entity"
+    rb"|href\s*=\s*[\"'](?!#|data:image/)",
     re.IGNORECASE,
 )
 
