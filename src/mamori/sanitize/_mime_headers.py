@@ -196,8 +196,19 @@ def parse_content_type(untrusted: str | None, default: str = "text/plain") -> Co
     return ContentType(maintype, subtype.strip(), params)
 
 
+_SIMPLE_ADDRESS = re.compile(
+    r"\s*(?:([A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*|=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)"
+    r"\s*<([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)>|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+))\s*"
+)
+
+
 def decode_address_header(untrusted_value: str) -> list[tuple[str, str]]:
     """Split an address header into (display name, address) pairs with decoded display names."""
+    simple = _SIMPLE_ADDRESS.fullmatch(untrusted_value)
+    if simple is not None:
+        # The common single-address forms need no full RFC 5322 parse.
+        name = clean_text(decode_encoded_words(simple.group(1) or ""))
+        return [(name, simple.group(2) or simple.group(3))]
     pairs = getaddresses([untrusted_value.replace("\n", " ")])
     result: list[tuple[str, str]] = []
     for name, address in pairs[:1000]:
