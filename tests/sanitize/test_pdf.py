@@ -163,3 +163,16 @@ def test_broken_pdf_is_removed_with_a_reason() -> None:
     result = sanitize_file(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", "broken.pdf", Policy())
     assert result.verdict is Verdict.REMOVED
     assert result.reason
+
+
+def test_render_mode_keeps_colour_pages_in_colour() -> None:
+    pdf = text_pdf(1)
+    page = pdf.pages[0].obj
+    page.Contents = pdf.make_stream(b"1 0 0 rg 100 100 300 300 re f BT /F1 20 Tf 56 700 Td (Red) Tj ET")
+    result = sanitize_file(save(pdf), "colour.pdf", Policy(pdf=Mode.RENDER))
+    with pikepdf.open(io.BytesIO(result.output or b"")) as rebuilt:
+        image = next(iter(rebuilt.pages[0].Resources.XObject.values()))
+        assert image.ColorSpace == pikepdf.Name.DeviceRGB
+    bitmap = pdfium.PdfDocument(result.output or b"")[0].render(scale=1).to_pil().convert("RGB")
+    red, green, blue = bitmap.getpixel((200, 842 - 250))
+    assert red > 200 and green < 60 and blue < 60

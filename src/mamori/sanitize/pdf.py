@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
+from PIL import Image
 
 from mamori.sanitize._context import Context, Converted, output_name
 from mamori.sanitize.errors import EncryptedContent, LimitExceeded, MalformedContent
@@ -222,9 +223,16 @@ class RenderedPage:
     bits: int = 8
 
 
-def _render_page(document: object, index: int, ctx: Context) -> RenderedPage:
-    import zlib
+# Four grey levels (two bits a pixel) keep text anti-aliasing readable and deflate several times faster
+# and smaller than eight bits: a dense A4 text page at 150 dpi takes about 60 KB.
+_LEVEL_INDEX = [round(value / 85) for value in range(256)]
+# Colour pages keep eight bits a channel but only four levels each, which deflates well.
+_LEVELS_4 = [round(value / 85) * 85 for value in range(256)]
+# Share of mid-tone pixels in the thumbnail above which a page is a photo or scan, stored as JPEG.
+_PHOTO_MIDTONES = 0.3
 
+
+def _render_page(document: object, index: int, ctx: Context) -> RenderedPage:
     import pypdfium2 as pdfium
     from PIL import ImageChops
 
@@ -237,44 +245,49 @@ def _render_page(document: object, index: int, ctx: Context) -> RenderedPage:
         if width_pt * height_pt * scale * scale > ctx.policy.limits.max_image_pixels:
             raise LimitExceeded(limit="max_image_pixels", detail=f"ページ {index + 1}")
         try:
+            # A 12 dpi thumbnail tells grey pages from colour ones for a fraction of a millisecond.
             thumb = page.render(scale=12 / 72).to_pil().convert("RGB")
             red, green, blue = thumb.split()
             is_colour = (
                 ImageChops.difference(red, green).getextrema()[1] > 24
                 or ImageChops.difference(green, blue).getextrema()[1] > 24
             )
-            if not is_colour:
-                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
-                return RenderedPage(
-                    width=image.width,
-                    height=image.height,
-                    colorspace="/DeviceGray",
-                    filter_name="/FlateDecode",
-                    data=zlib.compress(image.tobytes(), 6),
-                    points_width=image.width / scale,
-                    points_height=image.height / scale,
-                )
-            image = page.render(scale=scale).to_pil().convert("RGB")
+            image = page.render(scale=scale, grayscale=not is_colour).to_pil()
+            image = image.convert("RGB" if is_colour else "L")
         except pdfium.PdfiumError as exc:
             raise MalformedContent(detail=f"ページ {index + 1} を描画できません") from exc
-        if thumb.getcolors(4096) is None:
-            # Many colours: a photo or scan, where JPEG is both small and fast.
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=80, optimize=False)
-            data, filter_name = buffer.getvalue(), "/DCTDecode"
-        else:
-            data, filter_name = zlib.compress(image.tobytes(), 6), "/FlateDecode"
+        is_photo = _is_photo(thumb)
+        data, filter_name, bits = _encode(image, is_photo=is_photo)
         return RenderedPage(
             width=image.width,
             height=image.height,
-            colorspace="/DeviceRGB",
+            colorspace="/DeviceRGB" if is_colour else "/DeviceGray",
             filter_name=filter_name,
             data=data,
             points_width=image.width / scale,
             points_height=image.height / scale,
+            bits=bits,
         )
     finally:
         page.close()
+
+
+def _is_photo(thumb: Image.Image) -> bool:
+    histogram = thumb.convert("L").histogram()
+    return sum(histogram[32:224]) > _PHOTO_MIDTONES * thumb.width * thumb.height
+
+
+def _encode(image: Image.Image, *, is_photo: bool) -> tuple[bytes, str, int]:
+    import zlib
+
+    if is_photo:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=75)
+        return buffer.getvalue(), "/DCTDecode", 8
+    if image.mode == "L":
+        # "L;2" packs each row into bytes, two bits a pixel, padded per row as PDF images require.
+        return zlib.compress(image.point(_LEVEL_INDEX).tobytes("raw", "L;2"), 3), "/FlateDecode", 2
+    return zlib.compress(image.point(_LEVELS_4 * 3).tobytes(), 1), "/FlateDecode", 8
 
 
 def build_pixel_pdf(pages: list[RenderedPage], dpi: int) -> bytes:
