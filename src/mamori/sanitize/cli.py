@@ -256,8 +256,10 @@ def _batch_one(path: Path, relative: Path, outdir: Path, policy: Policy) -> dict
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``mamori sanitize`` on its own (``python -m mamori.sanitize.cli``)."""
-    parser = _JapaneseParser(prog="mamori")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser: argparse.ArgumentParser = _JapaneseParser(prog="mamori")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
     add_parser(subparsers)
     args = parser.parse_args(["sanitize", *(sys.argv[1:] if argv is None else argv)])
     return int(args.func(args))

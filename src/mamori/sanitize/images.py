@@ -31,7 +31,7 @@ def clean_image(data: bytes, kind: str, ctx: Context) -> Converted:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=[_FORMATS[kind]])
+            image: Image.Image = Image.open(io.BytesIO(data), formats=[_FORMATS[kind]])
             width, height = image.size
             if width * height > limit or width <= 0 or height <= 0:
                 raise LimitExceeded(limit="max_image_pixels", detail=f"{width}×{height} ピクセル")

@@ -148,7 +148,7 @@ class WorkerPool:
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
-            self._context.set_forkserver_preload(PRELOAD)  # type: ignore[attr-defined]
+            self._context.set_forkserver_preload(PRELOAD)
             _start_forkserver()
         self._size = size or max(1, min(os.cpu_count() or 1, 4))
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()

@@ -157,7 +157,7 @@ def _parse(data: bytes, name: str) -> etree._Element:
 
 
 def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _remove_active_parts(parts: dict[str, bytes], ctx: Context) -> list[str]:

@@ -249,8 +249,8 @@ def _render_page(document: object, index: int, ctx: Context) -> RenderedPage:
             thumb = page.render(scale=12 / 72).to_pil().convert("RGB")
             red, green, blue = thumb.split()
             is_colour = (
-                ImageChops.difference(red, green).getextrema()[1] > 24
-                or ImageChops.difference(green, blue).getextrema()[1] > 24
+                _spread(ImageChops.difference(red, green)) > 24
+                or _spread(ImageChops.difference(green, blue)) > 24
             )
             image = page.render(scale=scale, grayscale=not is_colour).to_pil()
             image = image.convert("RGB" if is_colour else "L")
@@ -270,6 +270,12 @@ def _render_page(document: object, index: int, ctx: Context) -> RenderedPage:
         )
     finally:
         page.close()
+
+
+def _spread(difference: Image.Image) -> int:
+    extrema = difference.getextrema()
+    high = extrema[1]
+    return int(high) if isinstance(high, int | float) else 255
 
 
 def _is_photo(thumb: Image.Image) -> bool:
