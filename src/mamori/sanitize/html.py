@@ -55,6 +55,7 @@ _STYLE_COLOR = re.compile(r"(?<![-\w])color\s*:\s*([#\w(),. ]+?)\s*(?:;|$|!)", r
 _STYLE_BG = re.compile(r"background(?:-color)?\s*:\s*([#\w(),. ]+?)\s*(?:;|$|!)", re.IGNORECASE)
 _TRACKER_HINT = re.compile(r"(?:open|track|pixel|beacon|/o\.gif|/t\.gif|1x1|spacer|wf/open)", re.IGNORECASE)
 _MAX_TABLE_WIDTH = 100
+_LIBXML2_MAX_DEPTH = 250
 _CJK_BREAK = re.compile(
     r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])\n\s*(?=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])"
 )
@@ -434,7 +435,7 @@ class _Converter:
                             if line:
                                 buf.text(line)
                             buf.newline(1)
-                        buf.newline(2 if multiline else 1)
+                        buf.newline(2 if multiline or table.is_layout else 1)
             buf.newline(2)
             if self.tables:
                 self.tables[-1].is_layout = True
@@ -497,8 +498,10 @@ def html_to_text(
     converter = _Converter(links, hidden_text, remove_tracking_images)
     walker = etree.iterwalk(root, events=("start", "end"))
     markers: list[str | None] = []
+    deepest = 0
     for event, el in walker:
         if event == "start":
+            deepest = max(deepest, len(markers))
             markers.append(converter.start(el, walker))
             converter.emit(el.text if markers[-1] != "skip" else None)
         else:
@@ -515,6 +518,11 @@ def html_to_text(
     # Text that merely looks like a URL (not an <a>) is still auto-linked by clients: defang it too.
     text, stats = defang_text(text, remove=links is LinkHandling.REMOVE)
     findings = list(converter.findings)
+    if deepest >= _LIBXML2_MAX_DEPTH:
+        # libxml2 drops everything below 256 levels (recover mode): say so instead of hiding it.
+        findings.append(
+            Finding("html_too_deep", "HTML の入れ子が深すぎるため、深い部分の内容は表示していません。")
+        )
     if converter.hidden_count:
         findings.append(
             Finding("hidden_text", "表示されない隠しテキストがありました。", str(converter.hidden_count))
