@@ -15,6 +15,7 @@ from mamori.sanitize._mime_headers import (
     encode_unstructured,
     encoded_words,
     fold_tokens,
+    parse_content_type,
 )
 
 __all__ = ["OutputAttachment", "build_message"]
@@ -44,9 +45,11 @@ def _text_part(text: str) -> bytes:
 
 
 def _attachment_part(item: OutputAttachment) -> bytes:
-    content_type = item.content_type if re.fullmatch(r"[a-z0-9.+-]+/[a-z0-9.+-]+", item.content_type) else ""
-    content_type = content_type or "application/octet-stream"
-    name_tokens = [f"{content_type};"]
+    parsed = parse_content_type(item.content_type, "application/octet-stream")
+    name_tokens = [f"{parsed.value};"]
+    charset = parsed.params.get("charset", "")
+    if re.fullmatch(r"[A-Za-z0-9_.:-]{1,40}", charset):
+        name_tokens.append(f"charset={charset};")
     if item.filename.isascii():
         name_tokens.append(encode_param("name", item.filename))
     else:

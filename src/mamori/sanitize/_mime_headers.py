@@ -196,8 +196,19 @@ def parse_content_type(untrusted: str | None, default: str = "text/plain") -> Co
     return ContentType(maintype, subtype.strip(), params)
 
 
+_SIMPLE_ADDRESS = re.compile(
+    r"\s*(?:([A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*|=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)"
+    r"\s*<([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)>|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+))\s*"
+)
+
+
 def decode_address_header(untrusted_value: str) -> list[tuple[str, str]]:
     """Split an address header into (display name, address) pairs with decoded display names."""
+    simple = _SIMPLE_ADDRESS.fullmatch(untrusted_value)
+    if simple is not None:
+        # The common single-address forms need no full RFC 5322 parse.
+        name = clean_text(decode_encoded_words(simple.group(1) or ""))
+        return [(name, simple.group(2) or simple.group(3))]
     pairs = getaddresses([untrusted_value.replace("\n", " ")])
     result: list[tuple[str, str]] = []
     for name, address in pairs[:1000]:
@@ -254,7 +265,7 @@ def encode_unstructured(name: str, text: str) -> str:
     return fold_tokens(name, encoded_words(text))
 
 
-_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ .-]*")
+_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")
 
 
 def _encode_phrase(name: str) -> list[str]:
@@ -262,7 +273,7 @@ def _encode_phrase(name: str) -> list[str]:
         return []
     if _needs_encoding(name):
         return encoded_words(name)
-    if _ATEXT.fullmatch(name) and ".." not in name and not name.startswith("."):
+    if _ATEXT.fullmatch(name):
         return name.split(" ")
     return ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"']
 
@@ -292,9 +303,8 @@ def encode_address_list(name: str, pairs: list[tuple[str, str]]) -> str:
         if ascii_address is None or (not ascii_address and not display):
             # Not representable in ASCII: an empty group whose name shows the original (RFC 5322 §3.4).
             shown = f"{display} <{address}>" if display else address
-            phrase = _encode_phrase(shown) or ['"unknown"']
-            phrase[-1] += ":;"
-            tokens.extend(phrase)
+            tokens.extend(_encode_phrase(shown) or ['"unknown"'])
+            tokens.append(":;")
         else:
             phrase = _encode_phrase(display)
             tokens.extend(phrase)

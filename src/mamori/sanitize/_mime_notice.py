@@ -46,6 +46,9 @@ def notice_text(
         lines.append(
             f"・注意: 表示と実際のリンク先が異なるリンクが {len(phishing)} 件あります（詐欺の恐れ）。"
         )
+    shown_elsewhere = {"phishing_link", "hidden_text", "tracking_image", "remote_content"}
+    for message in dict.fromkeys(f.message for f in findings if f.code not in shown_elsewhere):
+        lines.append(f"・{message}")
     if Action.HIDDEN_TEXT_REMOVED in actions:
         lines.append("・表示されない隠しテキストを削除しました。")
     if Action.HIDDEN_TEXT_FLAGGED in actions:

@@ -55,7 +55,6 @@ _ALIASES: dict[str, str] = {
     "x-user-defined": "latin-1",
 }
 
-_ESC = 0x1B
 _HALFWIDTH_KANA_BASE = 0xFF61 - 0x21
 
 
@@ -99,6 +98,62 @@ def _jis_pair_to_cp932(first: int, second: int) -> bytes:
     return bytes((lead, trail))
 
 
+_DESIGNATION = re.compile(rb"(\x1b\([BJHI]|\x1b\$[@B]|\x1b\$\([DOQP]|\x1b&@|[\x0e\x0f])")
+_MODES = {
+    b"\x1b(B": "ascii", b"\x1b(J": "ascii", b"\x1b(H": "ascii", b"\x1b(I": "kana",
+    b"\x1b$@": "jis0208", b"\x1b$B": "jis0208", b"\x1b$(D": "jis0212",
+    b"\x1b$(O": "jis0213", b"\x1b$(Q": "jis0213", b"\x1b$(P": "jis0213",
+}  # fmt: skip
+_KANA_TABLE = {byte: chr(_HALFWIDTH_KANA_BASE + byte) for byte in range(0x21, 0x60)}
+_HIGH_KANA_TABLE = {byte: chr(0xFF61 + byte - 0xA1) for byte in range(0xA1, 0xE0)}
+
+
+def _decode_kana(segment: bytes) -> str:
+    return "".join(_KANA_TABLE.get(byte, chr(byte) if byte < 0x80 else "\ufffd") for byte in segment)
+
+
+def _decode_ascii(segment: bytes) -> tuple[str, bool]:
+    try:
+        text = segment.decode("ascii")
+    except UnicodeDecodeError:
+        # 8-bit bytes in ISO-2022-JP: JIS X 0201 kana sent raw (0xA1-0xDF) or plain garbage.
+        chars = [_HIGH_KANA_TABLE.get(b, chr(b) if b < 0x80 else "\ufffd") for b in segment]
+        return "".join(chars), "\ufffd" not in chars
+    return text, "\x1b" not in text
+
+
+def _decode_double(segment: bytes, mode: str) -> tuple[str, bool]:
+    out: list[str] = []
+    exact = True
+    for line in segment.split(b"\n"):
+        if out:
+            out.append("\n")
+        trail = b""
+        if line.endswith(b"\r"):
+            line, trail = line[:-1], b"\r"
+        if len(line) % 2:
+            line, exact = line[:-1], False
+            trail = b"?" + trail
+        if mode == "jis0208":
+            try:
+                # Plain JIS X 0208 decodes in C; only runs with NEC/IBM rows need the CP932 path.
+                text = (b"\x1b$B" + line).decode("iso2022_jp")
+            except UnicodeDecodeError:
+                sjis = b"".join(_jis_pair_to_cp932(line[k], line[k + 1]) for k in range(0, len(line), 2))
+                text = sjis.decode("cp932", "replace")
+        elif mode == "jis0212":
+            euc = bytes(byte | 0x80 for byte in line)
+            text = b"".join(b"\x8f" + euc[k : k + 2] for k in range(0, len(euc), 2)).decode(
+                "euc_jp", "replace"
+            )
+        else:
+            text = (b"\x1b$(Q" + line + b"\x1b(B").decode("iso2022_jp_2004", "replace")
+        if "\ufffd" in text:
+            exact = False
+        out.append(text + trail.decode("ascii").replace("?", "\ufffd"))
+    return "".join(out), exact
+
+
 def _decode_iso2022jp(data: bytes) -> tuple[str, bool]:
     """Decode ISO-2022-JP the way CP50220/CP50221 do (NEC and IBM rows, half-width kana, JIS X 0212).
 
@@ -110,84 +165,26 @@ def _decode_iso2022jp(data: bytes) -> tuple[str, bool]:
     exact = True
     mode = "ascii"
     shift_out = False
-    i = 0
-    n = len(data)
-    while i < n:
-        b = data[i]
-        if b == _ESC:
-            seq = data[i + 1 : i + 4]
-            if seq[:2] in (b"(B", b"(J", b"(H"):
-                mode, i = "ascii", i + 3
-            elif seq[:2] == b"(I":
-                mode, i = "kana", i + 3
-            elif seq[:2] in (b"$@", b"$B"):
-                mode, i = "jis0208", i + 3
-            elif seq == b"$(D":
-                mode, i = "jis0212", i + 4
-            elif seq in (b"$(O", b"$(Q", b"$(P"):
-                mode, i = "jis0213", i + 4
-            elif seq[:3] == b"&@\x1b":
-                i += 3  # JIS X 0208-1990 announcer; the designation follows.
+    for index, segment in enumerate(_DESIGNATION.split(data)):
+        if index % 2:
+            if segment == b"\x0e":
+                shift_out = True
+            elif segment == b"\x0f":
+                shift_out = False
             else:
-                exact = False
-                i += 1
+                mode = _MODES.get(segment, mode)
             continue
-        if b == 0x0E:  # SO: half-width kana (CP50221 style)
-            shift_out, i = True, i + 1
+        if not segment:
             continue
-        if b == 0x0F:
-            shift_out, i = False, i + 1
-            continue
-        if b in (0x0A, 0x0D):
-            # A line break ends any double-byte run in practice; RFC 1468 requires ASCII at line end.
-            out.append(chr(b))
-            i += 1
-            continue
-        if shift_out and 0x21 <= b <= 0x5F:
-            out.append(chr(_HALFWIDTH_KANA_BASE + b))
-            i += 1
-            continue
-        if b >= 0x80:
-            if 0xA1 <= b <= 0xDF:  # 8-bit half-width kana (JIS X 0201 right half)
-                out.append(chr(0xFF61 + b - 0xA1))
-            else:
-                out.append("\ufffd")
-                exact = False
-            i += 1
+        if mode == "kana" or (shift_out and mode == "ascii"):
+            out.append(_decode_kana(segment))
             continue
         if mode == "ascii":
-            j = i
-            while j < n and data[j] not in (_ESC, 0x0E, 0x0F) and data[j] < 0x80:
-                j += 1
-            out.append(data[i:j].decode("ascii"))
-            i = j
-        elif mode == "kana":
-            out.append(chr(_HALFWIDTH_KANA_BASE + b) if 0x21 <= b <= 0x5F else chr(b))
-            i += 1
+            text, ok = _decode_ascii(segment)
         else:
-            j = i
-            while j + 1 < n and 0x21 <= data[j] <= 0x7E and 0x21 <= data[j + 1] <= 0x7E:
-                j += 2
-            if j == i:
-                out.append(chr(b) if b < 0x21 else "\ufffd")
-                exact = exact and b < 0x21
-                i += 1
-                continue
-            chunk = data[i:j]
-            if mode == "jis0208":
-                sjis = b"".join(_jis_pair_to_cp932(chunk[k], chunk[k + 1]) for k in range(0, len(chunk), 2))
-                text = sjis.decode("cp932", "replace")
-            elif mode == "jis0212":
-                euc = b"".join(
-                    b"\x8f" + bytes((chunk[k] | 0x80, chunk[k + 1] | 0x80)) for k in range(0, len(chunk), 2)
-                )
-                text = euc.decode("euc_jis_2004", "replace")
-            else:
-                text = (b"\x1b$(Q" + chunk + b"\x1b(B").decode("iso2022_jp_2004", "replace")
-            if "\ufffd" in text:
-                exact = False
-            out.append(text)
-            i = j
+            text, ok = _decode_double(segment, mode)
+        exact = exact and ok
+        out.append(text)
     return "".join(out), exact
 
 

@@ -9,7 +9,6 @@ real destination in a form no client makes clickable again.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -35,6 +34,12 @@ _BLOCK = frozenset(
         "summary", "body", "html", "caption", "hgroup",
     }
 )  # fmt: skip
+_INLINE = frozenset(
+    {
+        "span", "b", "strong", "i", "em", "u", "font", "small", "big", "label", "abbr", "sub", "sup",
+        "code", "tt", "s", "strike", "nobr", "wbr", "cite", "q", "mark", "ins", "del", "time", "kbd",
+    }
+)  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PARAGRAPH = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "pre", "ul", "ol", "dl"}
@@ -50,6 +55,7 @@ _STYLE_COLOR = re.compile(r"(?<![-\w])color\s*:\s*([#\w(),. ]+?)\s*(?:;|$|!)", r
 _STYLE_BG = re.compile(r"background(?:-color)?\s*:\s*([#\w(),. ]+?)\s*(?:;|$|!)", re.IGNORECASE)
 _TRACKER_HINT = re.compile(r"(?:open|track|pixel|beacon|/o\.gif|/t\.gif|1x1|spacer|wf/open)", re.IGNORECASE)
 _MAX_TABLE_WIDTH = 100
+_LIBXML2_MAX_DEPTH = 250
 _CJK_BREAK = re.compile(
     r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])\n\s*(?=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])"
 )
@@ -72,6 +78,9 @@ def decode_html(untrusted_html: bytes, declared_charset: str | None) -> str:
     meta_match = _META_CHARSET.search(untrusted_html[:4096])
     meta = meta_match.group(1).decode("ascii", "replace") if meta_match else None
     first = decode_bytes(untrusted_html, declared_charset)
+    if first.is_exact and first.charset == "iso-2022-jp" and b"\x1b$" in untrusted_html:
+        # Escape sequences prove ISO-2022-JP whatever the meta tag says (it was written before encoding).
+        return first.text
     if meta is None or normalize_charset(meta) in (None, normalize_charset(declared_charset)):
         return first.text
     second = decode_bytes(untrusted_html, meta)
@@ -82,12 +91,23 @@ def decode_html(untrusted_html: bytes, declared_charset: str | None) -> str:
     return first.text if _japanese_score(first.text) >= _japanese_score(second.text) else second.text
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
 def _japanese_score(text: str) -> int:
-    return sum(1 for ch in text if "\u3040" <= ch <= "\u30ff") - 3 * text.count("\ufffd")
+    return len(_KANA.findall(text)) - 3 * text.count("\ufffd")
+
+
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Return the display width of text in a fixed-width font (East Asian wide characters count 2)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _colour(value: str) -> str:
@@ -179,7 +199,10 @@ class _Converter:
                     buf.parts.append(line)
                     buf.at_start = False
             return
-        text = _CJK_BREAK.sub("", raw)
+        if raw.isspace():
+            self.out[-1].text(" ")
+            return
+        text = _CJK_BREAK.sub("", raw) if "\n" in raw else raw
         text = _WS.sub(" ", text)
         if text.strip() or text == " ":
             self.out[-1].text(text)
@@ -220,6 +243,9 @@ class _Converter:
             walker.skip_subtree()
             return "skip"
         tag = tag.lower()
+        has_attributes = len(el.attrib) > 0
+        if tag in _INLINE and not has_attributes:
+            return None
         if tag in _SKIP:
             walker.skip_subtree()
             if tag in ("iframe", "frame", "object", "embed", "applet", "video", "audio"):
@@ -227,7 +253,7 @@ class _Converter:
                 if src:
                     self.remote += 1
             return "skip"
-        if self.is_hidden(el):
+        if has_attributes and self.is_hidden(el):
             self.hidden_count += 1
             if self.hidden_mode is HiddenText.DROP:
                 walker.skip_subtree()
@@ -235,7 +261,7 @@ class _Converter:
             self.out[-1].text(" ［非表示テキスト: ")
             return "hidden"
         marker = None
-        bg = self.background(el)
+        bg = self.background(el) if has_attributes else None
         if bg:
             self.bg.append(bg)
         buf = self.out[-1]
@@ -319,6 +345,8 @@ class _Converter:
 
     def end(self, el: etree._Element, marker: str | None) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if marker is None and tag in _INLINE:
+            return
         if marker and marker.endswith("bg"):
             self.bg.pop()
             marker = marker[:-3] if marker != "bg" else None
@@ -393,9 +421,10 @@ class _Converter:
         columns = max(len(row) for row in rows)
         multiline = any("\n" in cell for row in rows for cell in row)
         widths = [0] * columns
-        for row in rows:
-            for index, cell in enumerate(row):
-                widths[index] = max(widths[index], _width(cell))
+        if not (table.is_layout or multiline or columns == 1):
+            for row in rows:
+                for index, cell in enumerate(row):
+                    widths[index] = max(widths[index], _width(cell))
         if table.is_layout or multiline or columns == 1 or sum(widths) + 3 * columns > _MAX_TABLE_WIDTH:
             # A layout table (or a cell with paragraphs): each non-empty cell becomes a block of its own.
             buf.newline(2 if table.is_layout or multiline else 1)
@@ -406,7 +435,7 @@ class _Converter:
                             if line:
                                 buf.text(line)
                             buf.newline(1)
-                        buf.newline(2 if multiline else 1)
+                        buf.newline(2 if multiline or table.is_layout else 1)
             buf.newline(2)
             if self.tables:
                 self.tables[-1].is_layout = True
@@ -469,8 +498,10 @@ def html_to_text(
     converter = _Converter(links, hidden_text, remove_tracking_images)
     walker = etree.iterwalk(root, events=("start", "end"))
     markers: list[str | None] = []
+    deepest = 0
     for event, el in walker:
         if event == "start":
+            deepest = max(deepest, len(markers))
             markers.append(converter.start(el, walker))
             converter.emit(el.text if markers[-1] != "skip" else None)
         else:
@@ -487,6 +518,11 @@ def html_to_text(
     # Text that merely looks like a URL (not an <a>) is still auto-linked by clients: defang it too.
     text, stats = defang_text(text, remove=links is LinkHandling.REMOVE)
     findings = list(converter.findings)
+    if deepest >= _LIBXML2_MAX_DEPTH:
+        # libxml2 drops everything below 256 levels (recover mode): say so instead of hiding it.
+        findings.append(
+            Finding("html_too_deep", "HTML の入れ子が深すぎるため、深い部分の内容は表示していません。")
+        )
     if converter.hidden_count:
         findings.append(
             Finding("hidden_text", "表示されない隠しテキストがありました。", str(converter.hidden_count))

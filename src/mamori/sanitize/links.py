@@ -43,6 +43,8 @@ _LINK_RE = re.compile(
     r"|(?P<mail>(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",
     re.IGNORECASE,
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_RUN = re.compile(r"[!-~]{4,}")
 _TRAILING_PUNCT = ".,;:!?)]}'\""
 
 
@@ -60,7 +62,7 @@ def _defang_host(host: str) -> str:
 
 def defang_url(untrusted_url: str) -> str:
     """Return a URL rewritten so that no client turns it back into a clickable link."""
-    url = "".join(ch for ch in untrusted_url.strip() if ch >= " " and ch != "\x7f")
+    url = _CONTROL.sub("", untrusted_url.strip())
     lowered = url.lower()
     scheme, sep, rest = url.partition(":")
     if sep and scheme.lower() in _SCHEME_SWAP and rest.startswith("//"):
@@ -163,5 +165,12 @@ def defang_text(text: str, *, remove: bool = False) -> tuple[str, LinkStats]:
             return removed_link_text(found) + trailing
         return defang_url(found) + trailing
 
-    result = _LINK_RE.sub(replace, text)
+    def replace_run(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if ":" not in run and "@" not in run and "www" not in run.lower():
+            return run
+        return _LINK_RE.sub(replace, run)
+
+    # Links are made of printable ASCII: scan only such runs, not every position of Japanese prose.
+    result = _ASCII_RUN.sub(replace_run, text)
     return result, LinkStats(defanged=0 if remove else count, removed=count if remove else 0)

@@ -323,6 +323,14 @@ def _unpack_tnef(state: _State, name: str, data: bytes) -> None:
         state.actions.add(Action.TEXTIZED)
         state.links += result.links
         _add_text(state, result.text)
+    elif content.body_rtf:
+        # Only a compressed RTF body ([MS-OXRTFCP]): hand it to the file path as a document of its own.
+        try:
+            rtf = tnef.decompress_rtf(content.body_rtf)
+        except tnef.TnefError:
+            state.warnings.append(f"{name} の本文（圧縮 RTF）を展開できないため削除しました。")
+        else:
+            sanitize_attachment(state, "本文（Outlook リッチテキスト）.rtf", rtf, "application/rtf")
     for index, item in enumerate(content.attachments, 1):
         inner = clean_text(item.filename).replace("\\", "/").rsplit("/", 1)[-1] or f"winmail添付{index}.bin"
         sanitize_attachment(state, inner, item.data, item.mime_type or "application/octet-stream")

@@ -59,6 +59,7 @@ SUPPORTED_TYPES: frozenset[str] = frozenset(
         "bmp",
         "tiff",
         "webp",
+        "pnm",
         "svg",
         "zip",
         "7z",
