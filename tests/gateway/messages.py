@@ -56,11 +56,11 @@ def malicious_mail(message_id: str = "<evil-1@attacker.example>", to: str = "sta
 
 
 def encrypted_zip(member: str, data: bytes, password: bytes) -> bytes:
-    """Return a ZipCrypto-encrypted zip (the PPAP kind) holding one file."""
+    """Return an AES-encrypted zip (the PPAP kind) holding one file."""
     import pyzipper
 
     buffer = io.BytesIO()
-    with pyzipper.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with pyzipper.AESZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.setpassword(password)
         archive.setencryption(pyzipper.WZ_AES, nbits=256)
         archive.writestr(member, data)

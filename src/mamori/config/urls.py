@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mamori.quarantine.views import metrics as quarantine_metrics
 from mamori.web.views import healthz
 
 admin.site.site_header = "守り（Mamori）管理"
@@ -9,6 +10,8 @@ admin.site.site_title = "守り（Mamori）管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("quarantine/", include("mamori.quarantine.urls")),
+    path("metrics", quarantine_metrics, name="metrics"),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]

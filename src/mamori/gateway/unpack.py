@@ -103,11 +103,17 @@ def _open_zip(untrusted_zip: bytes, password: bytes) -> list[tuple[str, bytes]] 
 
 def _run(function: object, *args: object) -> object:
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_limit_child) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=_limit_child
+    ) as pool:
         future = pool.submit(function, *args)  # type: ignore[arg-type]
         try:
             return future.result(timeout=CALL_TIMEOUT_SECONDS)
-        except (concurrent.futures.TimeoutError, concurrent.futures.process.BrokenProcessPool, MemoryError) as exc:
+        except (
+            concurrent.futures.TimeoutError,
+            concurrent.futures.process.BrokenProcessPool,
+            MemoryError,
+        ) as exc:
             raise UnpackError("child_failed") from exc
 
 

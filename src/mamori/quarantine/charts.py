@@ -16,7 +16,9 @@ class Series:
     values: tuple[int, ...]
 
 
-def stacked_bars(title: str, labels: Sequence[str], series: Sequence[Series], *, width: int = 720, height: int = 260) -> str:
+def stacked_bars(
+    title: str, labels: Sequence[str], series: Sequence[Series], *, width: int = 720, height: int = 260
+) -> str:
     """Return an SVG stacked bar chart (one bar per label) with a legend, as accessible markup."""
     left, right, top, bottom = 48, 12, 16, 48
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -51,7 +53,9 @@ def stacked_bars(title: str, labels: Sequence[str], series: Sequence[Series], *,
     for index, item in enumerate(series):
         lx = left + (index % 4) * 170
         ly = height + 4 + 24 * (index // 4)
-        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>')
+        parts.append(
+            f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>'
+        )
         parts.append(f'<text x="{lx + 18}" y="{ly + 11}" font-size="12">{escape(item.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)

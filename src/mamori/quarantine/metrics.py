@@ -38,12 +38,39 @@ def render_metrics() -> str:
         count = sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
         depth.append((f'{{queue="{stage}"}}', float(count)))
     lines: list[str] = []
-    lines += _line("mamori_gateway_accepted_total", "counter", "Messages accepted and recorded.", [("", totals["accepted"] or 0)])
-    lines += _line("mamori_gateway_delivered_total", "counter", "Messages delivered downstream.", [("", totals["delivered"] or 0)])
-    lines += _line("mamori_gateway_deferred_total", "counter", "Temporary delivery failures (retried).", [("", totals["deferrals"] or 0)])
-    lines += _line("mamori_gateway_failed_total", "counter", "Messages given up after permanent failure.", [("", totals["failed"] or 0)])
-    lines += _line("mamori_gateway_held_total", "counter", "Messages with a held attachment or held whole.", [("", totals["held"] or 0)])
-    lines += _line("mamori_gateway_released_total", "counter", "Release requests carried out.", [("", released)])
+    lines += _line(
+        "mamori_gateway_accepted_total",
+        "counter",
+        "Messages accepted and recorded.",
+        [("", totals["accepted"] or 0)],
+    )
+    lines += _line(
+        "mamori_gateway_delivered_total",
+        "counter",
+        "Messages delivered downstream.",
+        [("", totals["delivered"] or 0)],
+    )
+    lines += _line(
+        "mamori_gateway_deferred_total",
+        "counter",
+        "Temporary delivery failures (retried).",
+        [("", totals["deferrals"] or 0)],
+    )
+    lines += _line(
+        "mamori_gateway_failed_total",
+        "counter",
+        "Messages given up after permanent failure.",
+        [("", totals["failed"] or 0)],
+    )
+    lines += _line(
+        "mamori_gateway_held_total",
+        "counter",
+        "Messages with a held attachment or held whole.",
+        [("", totals["held"] or 0)],
+    )
+    lines += _line(
+        "mamori_gateway_released_total", "counter", "Release requests carried out.", [("", released)]
+    )
     lines += _line("mamori_gateway_queue_depth", "gauge", "Spool files per queue.", depth)
     lines += _line(
         "mamori_gateway_sanitize_seconds", "summary", "Time spent sanitizing messages.",

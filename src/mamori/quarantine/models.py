@@ -13,7 +13,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-
 VERDICT_LABELS = {"cleaned": "無害化", "converted": "変換", "removed": "削除", "held": "保留（暗号化）"}
 
 

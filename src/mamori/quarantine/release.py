@@ -100,7 +100,11 @@ def is_auto_approved(attachment: QuarantinedAttachment | None, action: str) -> b
     kind = attachment.detected_type.lower() if attachment is not None else "message"
     for rule in settings.MAMORI_RELEASE_AUTO_APPROVE:
         rule_type, _, rule_action = rule.strip().lower().partition(":")
-        if rule_action == action and rule_type in ("*", kind) and action in (Action.RENDER, Action.STRUCTURAL):
+        if (
+            rule_action == action
+            and rule_type in ("*", kind)
+            and action in (Action.RENDER, Action.STRUCTURAL)
+        ):
             return True
     return False
 
@@ -314,7 +318,11 @@ def _resanitize(release: ReleaseRequest, original: bytes) -> None:
     ]
     if not chosen:
         reason = next(
-            (item.reason for item in result.attachments if wanted is not None and item.sha256 == wanted.sha256),
+            (
+                item.reason
+                for item in result.attachments
+                if wanted is not None and item.sha256 == wanted.sha256
+            ),
             "",
         )
         _fail(release, f"選んだ方法では安全に無害化できませんでした。{reason}")
@@ -335,7 +343,10 @@ def _resanitize(release: ReleaseRequest, original: bytes) -> None:
             Attachment(item.output_filename or item.filename, item.content_type, item.output or b"")
             for item in chosen
         ],
-        tokens=["RELEASED", "ATTACHMENT_CONVERTED" if release.action == Action.RENDER else "ATTACHMENT_CLEANED"],
+        tokens=[
+            "RELEASED",
+            "ATTACHMENT_CONVERTED" if release.action == Action.RENDER else "ATTACHMENT_CLEANED",
+        ],
         reference=message.reference,
     )
     _queue(release, data, release.recipient.address)

@@ -40,7 +40,9 @@ def purge_expired(*, days: int | None = None, now: dt.datetime | None = None) ->
             QuarantinedMessage.objects.filter(pk=message.pk).update(purged_at=timezone.now())
             # Content-addressed: delete the file only when no other live message shares it.
             shared = (
-                QuarantinedMessage.objects.filter(original_address=message.original_address, purged_at__isnull=True)
+                QuarantinedMessage.objects.filter(
+                    original_address=message.original_address, purged_at__isnull=True
+                )
                 .exclude(pk=message.pk)
                 .exists()
             )

@@ -63,19 +63,25 @@ def unlock(
     if recipient is None or attachment.message_id != message.pk:
         return UnlockOutcome(False, "パスワードを入力できるのは、このメールの宛先の職員だけです。")
     with transaction.atomic():
-        locked = QuarantinedAttachment.objects.select_for_update().select_related("message").get(pk=attachment.pk)
+        locked = (
+            QuarantinedAttachment.objects.select_for_update().select_related("message").get(pk=attachment.pk)
+        )
         if locked.verdict != "held":
             return UnlockOutcome(False, "この添付ファイルは暗号化による保留ではありません。")
         if locked.unlocked_at is not None:
             return UnlockOutcome(False, "この添付ファイルは既に解除・配送されています。")
         if remaining_attempts(locked) <= 0:
-            return UnlockOutcome(False, "試行回数の上限に達しました。情報セキュリティ管理者に連絡してください。")
+            return UnlockOutcome(
+                False, "試行回数の上限に達しました。情報セキュリティ管理者に連絡してください。"
+            )
         try:
             original = vault().get(message.original_address)  # type: ignore[attr-defined]
             untrusted_zip = extract_attachment(original, locked.sha256)
             members = open_encrypted_zip(untrusted_zip, password)
         except VaultError:
-            return UnlockOutcome(False, "原本が見つかりません（保存期間を過ぎて削除された可能性があります）。")
+            return UnlockOutcome(
+                False, "原本が見つかりません（保存期間を過ぎて削除された可能性があります）。"
+            )
         except UnpackError as exc:
             if exc.code != "bad_password":
                 _audit(locked, f"error:{exc.code}")
@@ -90,10 +96,14 @@ def unlock(
         locked.save(update_fields=["unlock_attempts", "unlocked_at"])
         _audit(locked, "unlocked")
         delivered = _deliver(message, locked, recipient.address, members)
-    return UnlockOutcome(True, "パスワードを確認しました。無害化したファイルをメールでお送りします。", delivered=delivered)
+    return UnlockOutcome(
+        True, "パスワードを確認しました。無害化したファイルをメールでお送りします。", delivered=delivered
+    )
 
 
-def _deliver(message: QuarantinedMessage, attachment: QuarantinedAttachment, to: str, members: list) -> tuple[str, ...]:
+def _deliver(
+    message: QuarantinedMessage, attachment: QuarantinedAttachment, to: str, members: list
+) -> tuple[str, ...]:
     from mamori.gateway.compose import Attachment, followup_message
     from mamori.gateway.spool import Envelope, new_id
     from mamori.sanitize import sanitize_file
@@ -106,7 +116,9 @@ def _deliver(message: QuarantinedMessage, attachment: QuarantinedAttachment, to:
         if result.is_delivered:
             name = result.output_filename or result.filename
             files.append(Attachment(name, result.content_type, result.output or b""))
-            lines.append(f"・{result.filename} → {name}（{'変換' if result.verdict == 'converted' else '無害化'}）")
+            lines.append(
+                f"・{result.filename} → {name}（{'変換' if result.verdict == 'converted' else '無害化'}）"
+            )
         else:
             lines.append(f"・{result.filename} → 削除（{result.reason}）")
     data, _ = followup_message(
@@ -121,7 +133,11 @@ def _deliver(message: QuarantinedMessage, attachment: QuarantinedAttachment, to:
             + f"\n\n参照番号: {message.reference}\n"
         ),
         attachments=files,
-        tokens=["ENCRYPTED_UNLOCKED", *(["ATTACHMENT_CLEANED"] if files else []), *(["ATTACHMENT_REMOVED"] if len(files) < len(results) else [])],
+        tokens=[
+            "ENCRYPTED_UNLOCKED",
+            *(["ATTACHMENT_CLEANED"] if files else []),
+            *(["ATTACHMENT_REMOVED"] if len(files) < len(results) else []),
+        ],
         reference=message.reference,
     )
     envelope = Envelope(

@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST
 from mamori.core import audit
 from mamori.core.permissions import can
 from mamori.quarantine import release as release_service
-from mamori.quarantine.access import can_decide, get_message_for, get_release_for, own_recipient, visible_messages, visible_releases
+from mamori.quarantine.access import (
+    can_decide,
+    get_message_for,
+    get_release_for,
+    own_recipient,
+    visible_messages,
+    visible_releases,
+)
 from mamori.quarantine.charts import Series, stacked_bars
 from mamori.quarantine.forms import DecisionForm, ReleaseForm, SearchForm, UnlockForm
 from mamori.quarantine.metrics import render_metrics
@@ -40,7 +47,9 @@ def message_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["sender"]:
-            found = found.filter(envelope_from__icontains=data["sender"]) | found.filter(from_header__icontains=data["sender"])
+            found = found.filter(envelope_from__icontains=data["sender"]) | found.filter(
+                from_header__icontains=data["sender"]
+            )
         if data["recipient"]:
             found = found.filter(recipients__address__icontains=data["recipient"].lower()).distinct()
         if data["subject"]:
@@ -50,7 +59,11 @@ def message_list(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             found = found.filter(received_at__lt=_day_start(data["date_to"] + dt.timedelta(days=1)))
         if data["verdict"]:
-            found = found.filter(verdict=data["verdict"]) if data["verdict"] != "held" else found.filter(has_held=True)
+            found = (
+                found.filter(verdict=data["verdict"])
+                if data["verdict"] != "held"
+                else found.filter(has_held=True)
+            )
         if data["action"]:
             found = found.filter(action_tokens__contains=f" {data['action']} ")
     page = Paginator(found.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
@@ -59,12 +72,21 @@ def message_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quarantine/message_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_operate": can(request.user, "quarantine.operate")},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_operate": can(request.user, "quarantine.operate"),
+        },
     )
 
 
 def _release_form(message: QuarantinedMessage, data: object = None) -> ReleaseForm:
-    targets = [(str(a.pk), f"{a.filename}（{a.get_verdict_label()}）") for a in message.attachments.all() if a.verdict != "held"]
+    targets = [
+        (str(a.pk), f"{a.filename}（{a.get_verdict_label()}）")
+        for a in message.attachments.all()
+        if a.verdict != "held"
+    ]
     targets.append(("original", "原本全体（すべての添付ファイル）"))
     return ReleaseForm(data, targets=targets, actions=release_service.available_actions())  # type: ignore[arg-type]
 
@@ -85,7 +107,9 @@ def message_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "attachments": attachments,
             "recipients": message.recipients.select_related("person", "unit"),
             "is_recipient": recipient is not None,
-            "release_form": _release_form(message) if recipient is not None and not message.is_purged else None,
+            "release_form": _release_form(message)
+            if recipient is not None and not message.is_purged
+            else None,
             "releases": visible_releases(request.user).filter(message=message),
             "can_operate": can(request.user, "quarantine.operate"),
             "report": message.report,
@@ -115,7 +139,9 @@ def request_release(request: HttpRequest, reference: str) -> HttpResponse:
         flash.error(request, exc.message)
         return redirect(message.get_absolute_url())
     if created.auto_approved:
-        flash.success(request, "自動承認ルールにより承認されました。取り出したファイルをメールでお送りします。")
+        flash.success(
+            request, "自動承認ルールにより承認されました。取り出したファイルをメールでお送りします。"
+        )
     else:
         flash.success(request, "取出しを申請しました。承認されるとメールでお知らせします。")
     return redirect(created.get_absolute_url())
@@ -132,7 +158,9 @@ def unlock_attachment(request: HttpRequest, reference: str) -> HttpResponse:
     attachment = message.attachments.filter(pk=form.cleaned_data["attachment"]).first()
     if attachment is None:
         raise Http404
-    outcome = unlock(actor=request.user, message=message, attachment=attachment, password=form.cleaned_data["password"])
+    outcome = unlock(
+        actor=request.user, message=message, attachment=attachment, password=form.cleaned_data["password"]
+    )
     (flash.success if outcome.ok else flash.error)(request, outcome.message)
     return redirect(message.get_absolute_url())
 
@@ -182,7 +210,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def release_list(request: HttpRequest) -> HttpResponse:
     releases = visible_releases(request.user)
-    pending = [r for r in releases.filter(status=ReleaseRequest.Status.PENDING) if can_decide(request.user, r)]
+    pending = [
+        r for r in releases.filter(status=ReleaseRequest.Status.PENDING) if can_decide(request.user, r)
+    ]
     mine = releases.filter(requested_by=request.user)[:100]
     return render(request, "quarantine/release_list.html", {"pending": pending, "mine": mine})
 
@@ -231,7 +261,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     first = today - dt.timedelta(days=days - 1)
     recent = QuarantinedMessage.objects.filter(received_at__gte=_day_start(first))
     by_day_verdict = Counter()
-    for row in recent.annotate(day=TruncDate("received_at")).values("day", "verdict").annotate(n=Count("pk")).order_by():
+    for row in (
+        recent.annotate(day=TruncDate("received_at"))
+        .values("day", "verdict")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
         by_day_verdict[(row["day"], row["verdict"] or "held")] += row["n"]
     actions_by_day: Counter[tuple[dt.date, str]] = Counter()
     for day, actions in recent.annotate(day=TruncDate("received_at")).values_list("day", "actions"):
@@ -247,7 +282,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     action_names = sorted({a for _, a in actions_by_day})
     actions_chart = stacked_bars(
-        "日別の無害化処理の件数", labels, [Series(a, tuple(actions_by_day[(d, a)] for d in dates)) for a in action_names]
+        "日別の無害化処理の件数",
+        labels,
+        [Series(a, tuple(actions_by_day[(d, a)] for d in dates)) for a in action_names],
     )
     totals = recent.aggregate(n=Count("pk"))
     return render(

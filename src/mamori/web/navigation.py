@@ -21,4 +21,5 @@ AREAS: tuple[Area, ...] = (
     Area("dashboard", "ホーム", "web:dashboard", None),
     Area("organisation", "組織・職員", "core:organisation", "core.view_organisation"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
+    Area("quarantine", "隔離メール", "quarantine:list", None),
 )

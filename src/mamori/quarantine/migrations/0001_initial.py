@@ -7,111 +7,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_canonical_roles'),
+        ("core", "0002_canonical_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuarantinedMessage',
+            name="QuarantinedMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='参照番号')),
-                ('spool_id', models.CharField(max_length=40, unique=True, verbose_name='受付ID')),
-                ('message_id', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='Message-ID')),
-                ('envelope_from', models.CharField(blank=True, db_index=True, max_length=320, verbose_name='送信者（エンベロープ）')),
-                ('from_header', models.CharField(blank=True, max_length=500, verbose_name='差出人')),
-                ('subject', models.CharField(blank=True, max_length=500, verbose_name='件名')),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='受信日時')),
-                ('peer', models.CharField(blank=True, max_length=100, verbose_name='送信元')),
-                ('verdict', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='判定')),
-                ('actions', models.JSONField(blank=True, default=list, verbose_name='処理')),
-                ('action_tokens', models.CharField(blank=True, db_index=True, max_length=500)),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='無害化レポート')),
-                ('original_address', models.CharField(blank=True, max_length=64)),
-                ('original_size', models.PositiveBigIntegerField(default=0, verbose_name='原本サイズ')),
-                ('sanitize_ms', models.PositiveIntegerField(default=0, verbose_name='無害化時間（ミリ秒）')),
-                ('has_held', models.BooleanField(default=False, verbose_name='保留した添付あり')),
-                ('status', models.CharField(choices=[('sanitized', '無害化済み・配送待ち'), ('delivered', '配送済み'), ('partial', '一部の宛先に配送不能'), ('failed', '配送不能')], default='sanitized', max_length=20, verbose_name='配送状況')),
-                ('deferrals', models.PositiveIntegerField(default=0, verbose_name='配送延期回数')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='最後のエラー')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='配送日時')),
-                ('legal_hold', models.BooleanField(default=False, verbose_name='保全（削除しない）')),
-                ('purged_at', models.DateTimeField(blank=True, null=True, verbose_name='原本削除日時')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True, verbose_name="参照番号")),
+                ("spool_id", models.CharField(max_length=40, unique=True, verbose_name="受付ID")),
+                (
+                    "message_id",
+                    models.CharField(blank=True, db_index=True, max_length=255, verbose_name="Message-ID"),
+                ),
+                (
+                    "envelope_from",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=320, verbose_name="送信者（エンベロープ）"
+                    ),
+                ),
+                ("from_header", models.CharField(blank=True, max_length=500, verbose_name="差出人")),
+                ("subject", models.CharField(blank=True, max_length=500, verbose_name="件名")),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="受信日時")),
+                ("peer", models.CharField(blank=True, max_length=100, verbose_name="送信元")),
+                ("verdict", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="判定")),
+                ("actions", models.JSONField(blank=True, default=list, verbose_name="処理")),
+                ("action_tokens", models.CharField(blank=True, db_index=True, max_length=500)),
+                ("report", models.JSONField(blank=True, default=dict, verbose_name="無害化レポート")),
+                ("original_address", models.CharField(blank=True, max_length=64)),
+                ("original_size", models.PositiveBigIntegerField(default=0, verbose_name="原本サイズ")),
+                ("sanitize_ms", models.PositiveIntegerField(default=0, verbose_name="無害化時間（ミリ秒）")),
+                ("has_held", models.BooleanField(default=False, verbose_name="保留した添付あり")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sanitized", "無害化済み・配送待ち"),
+                            ("delivered", "配送済み"),
+                            ("partial", "一部の宛先に配送不能"),
+                            ("failed", "配送不能"),
+                        ],
+                        default="sanitized",
+                        max_length=20,
+                        verbose_name="配送状況",
+                    ),
+                ),
+                ("deferrals", models.PositiveIntegerField(default=0, verbose_name="配送延期回数")),
+                ("last_error", models.CharField(blank=True, max_length=500, verbose_name="最後のエラー")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="配送日時")),
+                ("legal_hold", models.BooleanField(default=False, verbose_name="保全（削除しない）")),
+                ("purged_at", models.DateTimeField(blank=True, null=True, verbose_name="原本削除日時")),
             ],
             options={
-                'verbose_name': '隔離メール',
-                'verbose_name_plural': '隔離メール',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "隔離メール",
+                "verbose_name_plural": "隔離メール",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedAttachment',
+            name="QuarantinedAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField(verbose_name='番号')),
-                ('filename', models.CharField(max_length=500, verbose_name='ファイル名')),
-                ('detected_type', models.CharField(blank=True, max_length=40, verbose_name='判別した形式')),
-                ('content_type', models.CharField(blank=True, max_length=200, verbose_name='Content-Type')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('verdict', models.CharField(db_index=True, max_length=20, verbose_name='判定')),
-                ('reason', models.CharField(blank=True, max_length=1000, verbose_name='理由')),
-                ('output_filename', models.CharField(blank=True, max_length=500, verbose_name='配送したファイル名')),
-                ('unlock_attempts', models.PositiveIntegerField(default=0, verbose_name='パスワード試行回数')),
-                ('unlocked_at', models.DateTimeField(blank=True, null=True, verbose_name='解除日時')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='quarantine.quarantinedmessage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField(verbose_name="番号")),
+                ("filename", models.CharField(max_length=500, verbose_name="ファイル名")),
+                ("detected_type", models.CharField(blank=True, max_length=40, verbose_name="判別した形式")),
+                ("content_type", models.CharField(blank=True, max_length=200, verbose_name="Content-Type")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("verdict", models.CharField(db_index=True, max_length=20, verbose_name="判定")),
+                ("reason", models.CharField(blank=True, max_length=1000, verbose_name="理由")),
+                (
+                    "output_filename",
+                    models.CharField(blank=True, max_length=500, verbose_name="配送したファイル名"),
+                ),
+                (
+                    "unlock_attempts",
+                    models.PositiveIntegerField(default=0, verbose_name="パスワード試行回数"),
+                ),
+                ("unlocked_at", models.DateTimeField(blank=True, null=True, verbose_name="解除日時")),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="quarantine.quarantinedmessage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '隔離添付ファイル',
-                'verbose_name_plural': '隔離添付ファイル',
-                'ordering': ['message', 'index'],
-                'unique_together': {('message', 'index')},
+                "verbose_name": "隔離添付ファイル",
+                "verbose_name_plural": "隔離添付ファイル",
+                "ordering": ["message", "index"],
+                "unique_together": {("message", "index")},
             },
         ),
         migrations.CreateModel(
-            name='MessageRecipient',
+            name="MessageRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(db_index=True, max_length=320, verbose_name='宛先')),
-                ('status', models.CharField(choices=[('pending', '配送待ち'), ('delivered', '配送済み'), ('failed', '配送不能')], default='pending', max_length=20, verbose_name='配送状況')),
-                ('failure', models.CharField(blank=True, max_length=500, verbose_name='配送不能の理由')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.person', verbose_name='職員')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.unit', verbose_name='所属')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='quarantine.quarantinedmessage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(db_index=True, max_length=320, verbose_name="宛先")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "配送待ち"), ("delivered", "配送済み"), ("failed", "配送不能")],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="配送状況",
+                    ),
+                ),
+                ("failure", models.CharField(blank=True, max_length=500, verbose_name="配送不能の理由")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.person",
+                        verbose_name="職員",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="所属",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipients",
+                        to="quarantine.quarantinedmessage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '宛先',
-                'verbose_name_plural': '宛先',
-                'ordering': ['id'],
+                "verbose_name": "宛先",
+                "verbose_name_plural": "宛先",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseRequest',
+            name="ReleaseRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='申請日時')),
-                ('reason', models.TextField(verbose_name='理由')),
-                ('action', models.CharField(choices=[('render', '画像化（PDF）して配送'), ('structural', '構造的に無害化して配送'), ('forward', '原本をインターネット系のアドレスへ転送'), ('download', 'インターネット系の隔離画面でダウンロード')], max_length=20, verbose_name='取出し方法')),
-                ('status', models.CharField(choices=[('pending', '承認待ち'), ('approved', '承認済み・処理中'), ('denied', '却下'), ('released', '取出し済み'), ('failed', '処理失敗')], db_index=True, default='pending', max_length=20, verbose_name='状態')),
-                ('auto_approved', models.BooleanField(default=False, verbose_name='自動承認')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='判断日時')),
-                ('decision_note', models.TextField(blank=True, verbose_name='判断の理由')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='処理日時')),
-                ('result_note', models.CharField(blank=True, max_length=1000, verbose_name='処理結果')),
-                ('attachment', models.ForeignKey(blank=True, help_text='空欄のときは原本全体', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='releases', to='quarantine.quarantinedattachment', verbose_name='添付ファイル')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='承認者')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='releases', to='quarantine.quarantinedmessage')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quarantine.messagerecipient', verbose_name='宛先')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申請者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="申請日時"),
+                ),
+                ("reason", models.TextField(verbose_name="理由")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("render", "画像化（PDF）して配送"),
+                            ("structural", "構造的に無害化して配送"),
+                            ("forward", "原本をインターネット系のアドレスへ転送"),
+                            ("download", "インターネット系の隔離画面でダウンロード"),
+                        ],
+                        max_length=20,
+                        verbose_name="取出し方法",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "承認待ち"),
+                            ("approved", "承認済み・処理中"),
+                            ("denied", "却下"),
+                            ("released", "取出し済み"),
+                            ("failed", "処理失敗"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("auto_approved", models.BooleanField(default=False, verbose_name="自動承認")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="判断日時")),
+                ("decision_note", models.TextField(blank=True, verbose_name="判断の理由")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="処理日時")),
+                ("result_note", models.CharField(blank=True, max_length=1000, verbose_name="処理結果")),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空欄のときは原本全体",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="releases",
+                        to="quarantine.quarantinedattachment",
+                        verbose_name="添付ファイル",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="承認者",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="releases",
+                        to="quarantine.quarantinedmessage",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="quarantine.messagerecipient",
+                        verbose_name="宛先",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申請者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '取出し申請',
-                'verbose_name_plural': '取出し申請',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "取出し申請",
+                "verbose_name_plural": "取出し申請",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
     ]

@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         result = purge_expired(days=options["days"])  # type: ignore[arg-type]
-        self.stdout.write(f"原本 {result.purged} 件を削除しました（保全中で残したもの {result.kept_on_hold} 件）。")
+        self.stdout.write(
+            f"原本 {result.purged} 件を削除しました（保全中で残したもの {result.kept_on_hold} 件）。"
+        )
