@@ -84,3 +84,73 @@ def with_attachment(filename: str, data: bytes, content_type: str, *, message_id
         "Content-Transfer-Encoding: base64\r\n\r\n"
         f"{payload}\r\n--b2--\r\n"
     ).encode("utf-8")
+
+
+def _crc_table() -> list[int]:
+    table = []
+    for n in range(256):
+        c = n
+        for _ in range(8):
+            c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_CRC = _crc_table()
+
+
+def zipcrypto_zip(member: str, data: bytes, password: bytes) -> bytes:
+    """Return a zip with one stored member under traditional PKWARE encryption (APPNOTE 6.1), as PPAP tools make."""
+    import struct
+    import zlib
+
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def update(byte: int) -> None:
+        keys[0] = _CRC[(keys[0] ^ byte) & 0xFF] ^ (keys[0] >> 8)
+        keys[1] = (keys[1] + (keys[0] & 0xFF)) & 0xFFFFFFFF
+        keys[1] = (keys[1] * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = _CRC[(keys[2] ^ (keys[1] >> 24)) & 0xFF] ^ (keys[2] >> 8)
+
+    def encrypt(plain: bytes) -> bytes:
+        out = bytearray()
+        for byte in plain:
+            temp = (keys[2] | 2) & 0xFFFF
+            out.append(byte ^ (((temp * (temp ^ 1)) >> 8) & 0xFF))
+            update(byte)
+        return bytes(out)
+
+    for byte in password:
+        update(byte)
+    crc = zlib.crc32(data)
+    header = bytes(range(11)) + bytes([crc >> 24])
+    body = encrypt(header) + encrypt(data)
+    name = member.encode("utf-8")
+    flags = 0x1 | 0x800  # encrypted, UTF-8 name
+    local = struct.pack(
+        "<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0, crc, len(body), len(data), len(name), 0
+    )
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII",
+        0x02014B50,
+        20,
+        20,
+        flags,
+        0,
+        0,
+        0,
+        crc,
+        len(body),
+        len(data),
+        len(name),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
+    offset = len(local) + len(name) + len(body)
+    directory = central + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(directory), offset, 0)
+    return local + name + body + directory + end

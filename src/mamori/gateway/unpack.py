@@ -8,6 +8,7 @@ limits again (it does not trust the child either) before handing the files to th
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -64,10 +65,8 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     if not info.flag_bits & 0x800:
         # No UTF-8 flag (APPNOTE 4.4.4 bit 11): Japanese Windows writes CP932 names, which zipfile
         # decoded as CP437.
-        try:
+        with contextlib.suppress(UnicodeError):
             name = name.encode("cp437").decode("cp932")
-        except UnicodeError:
-            pass
     return name.replace("\\", "/").rsplit("/", 1)[-1] or "file"
 
 
