@@ -68,18 +68,14 @@ def _log_out(tab) -> None:
     tab.wait_for_url("**/accounts/login/")
 
 
+@pytest.mark.usefixtures("mailboxes", "pdf_remove_policy")
 def test_staff_requests_removed_pdf_head_approves_rendered_pdf_arrives(
-    quarantine_tab,
-    live_server,
-    staff,
-    section_head,
-    mailboxes,
-    pdf_remove_policy,
-    receive,
-    sink,
-    deliver_queued,
+    request, quarantine_tab, staff, section_head
 ):
     tab = quarantine_tab
+    receive = request.getfixturevalue("receive")
+    sink = request.getfixturevalue("sink")
+    deliver_queued = request.getfixturevalue("deliver_queued")
     receive(
         with_attachment(
             "見積書.pdf",
