@@ -73,10 +73,10 @@ def test_staff_requests_removed_pdf_head_approves_rendered_pdf_arrives(
     request, quarantine_tab, staff, section_head
 ):
     tab = quarantine_tab
-    receive = request.getfixturevalue("receive")
-    sink = request.getfixturevalue("sink")
-    deliver_queued = request.getfixturevalue("deliver_queued")
-    receive(
+    receive_mail = request.getfixturevalue("receive")
+    downstream = request.getfixturevalue("sink")
+    deliver = request.getfixturevalue("deliver_queued")
+    receive_mail(
         with_attachment(
             "見積書.pdf",
             text_pdf(),
@@ -86,7 +86,7 @@ def test_staff_requests_removed_pdf_head_approves_rendered_pdf_arrives(
         ),
         ["staff@city.example.jp"],
     )
-    [sanitized] = sink.wait_for(1)
+    [sanitized] = downstream.wait_for(1)
     assert not list(sanitized.message.iter_attachments())
     notice = sanitized.message.get_body(("plain",)).get_content()
     link = re.search(r"https://mamori\.city\.example\.jp(/quarantine/r/[^/\s]+/)", notice).group(1)
@@ -109,8 +109,8 @@ def test_staff_requests_removed_pdf_head_approves_rendered_pdf_arrives(
     tab.get_by_role("button", name="判断を記録する").click()
     assert "判断を記録しました" in tab.locator("main").inner_text()
 
-    deliver_queued()
-    followup = sink.wait_for(2)[-1]
+    deliver()
+    followup = downstream.wait_for(2)[-1]
     assert followup.rcpt_tos == ["staff@city.example.jp"]
     assert followup.message["In-Reply-To"] == "<quote-7@example.com>"
     [attachment] = list(followup.message.iter_attachments())

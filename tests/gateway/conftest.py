@@ -25,3 +25,21 @@ def gateway_factory(tmp_path, sink):
     yield make
     for gateway in started:
         gateway.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_sink():
+    """One downstream server for a module whose tests tell their mail apart by Message-ID."""
+    server = Sink().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def shared_gateway(tmp_path_factory, shared_sink):
+    """One gateway process for a module (starting one costs seconds on a busy 2-core machine)."""
+    data_dir = tmp_path_factory.mktemp("gateway")
+    gateway = GatewayProcess(data_dir, shared_sink.port, domains=("city.example.jp", "ed.city.example.jp"))
+    gateway.start()
+    yield gateway
+    gateway.stop()

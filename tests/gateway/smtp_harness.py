@@ -89,6 +89,15 @@ class Sink:
         with self._lock:
             return list(self.received)
 
+    def wait_for_id(self, message_id: str, timeout: float = 60.0) -> list[Received]:
+        """Return the messages with this Message-ID once at least one has arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [r for r in self.messages() if r.message["Message-ID"] == message_id]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
     def wait_for(self, count: int, timeout: float = 60.0) -> list[Received]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -13,53 +13,52 @@ def _send(port: int, rcpts: list[str], data: bytes) -> None:
         client.sendmail("sender@example.com", rcpts, data)
 
 
-def test_japanese_mail_arrives_readable_with_the_sanitized_header(sink, gateway_factory):
-    gateway = gateway_factory().start()
-    _send(gateway.port, ["staff@city.example.jp"], iso2022jp_mail())
-    [received] = sink.wait_for(1)
+def test_japanese_mail_arrives_readable_with_the_sanitized_header(shared_sink, shared_gateway):
+    _send(shared_gateway.port, ["staff@city.example.jp"], iso2022jp_mail("<jp-1@example.com>"))
+    [received] = shared_sink.wait_for_id("<jp-1@example.com>")
     message = received.message
     assert message["X-Mamori-Sanitized"] is not None
     assert message["Subject"] == JAPANESE_SUBJECT
-    assert message["Message-ID"] == "<jp-1@example.com>"
     body = message.get_body(("plain",)).get_content()
     assert JAPANESE_TEXT in body
     assert received.rcpt_tos == ["staff@city.example.jp"]
 
 
-def test_malicious_mail_arrives_without_script_executable_or_live_link(sink, gateway_factory):
-    gateway = gateway_factory().start()
-    _send(gateway.port, ["staff@city.example.jp"], malicious_mail())
-    [received] = sink.wait_for(1)
+def test_malicious_mail_arrives_without_script_executable_or_live_link(shared_sink, shared_gateway):
+    _send(shared_gateway.port, ["staff@city.example.jp"], malicious_mail("<evil-1@attacker.example>"))
+    [received] = shared_sink.wait_for_id("<evil-1@attacker.example>")
     message = received.message
     tokens = {token.strip() for token in message["X-Mamori-Sanitized"].split(",")}
     assert {"TEXTIZED", "LINKS_DEFANGED", "ATTACHMENT_REMOVED"} <= tokens
     assert b"pwned-script-marker" not in received.data
     assert b"malicious-payload-marker" not in received.data
-    assert not [part for part in message.iter_attachments()]
+    assert not list(message.iter_attachments())
     body = message.get_body(("plain",)).get_content()
     assert "https://evil.example" not in body
     assert "evil[.]example" in body  # the real destination is shown, defanged
     assert "請求書をご確認ください。" in body
 
 
-def test_notice_carries_the_reference_of_the_encrypted_original(sink, gateway_factory):
-    gateway = gateway_factory().start()
-    _send(gateway.port, ["Staff@City.Example.JP"], malicious_mail(message_id="<evil-2@attacker.example>"))
-    [received] = sink.wait_for(1)
+def test_notice_carries_the_reference_of_the_encrypted_original(shared_sink, shared_gateway):
+    _send(shared_gateway.port, ["Staff@City.Example.JP"], malicious_mail("<evil-2@attacker.example>"))
+    [received] = shared_sink.wait_for_id("<evil-2@attacker.example>")
     reference = received.message["X-Mamori-Reference"]
     body = received.message.get_body(("plain",)).get_content()
     assert reference in body
     assert f"https://mamori.city.example.jp/quarantine/r/{reference}/" in body
-    with sqlite3.connect(gateway.data_dir / "mamori.sqlite3") as db:
-        row = db.execute(
-            "SELECT original_address, status, message_id FROM quarantine_quarantinedmessage WHERE reference = ?",
+    with sqlite3.connect(shared_gateway.data_dir / "mamori.sqlite3") as db:
+        address, message_id = db.execute(
+            "SELECT original_address, message_id FROM quarantine_quarantinedmessage WHERE reference = ?",
             (reference,),
         ).fetchone()
-        rcpt = db.execute("SELECT address FROM quarantine_messagerecipient").fetchone()
-    address, _status, message_id = row
+        [rcpt] = db.execute(
+            "SELECT address FROM quarantine_messagerecipient r JOIN quarantine_quarantinedmessage m "
+            "ON r.message_id = m.id WHERE m.reference = ?",
+            (reference,),
+        ).fetchall()
     assert message_id == "<evil-2@attacker.example>"
     assert rcpt == ("staff@city.example.jp",)
-    stored = (gateway.data_dir / "vault" / address[:2] / address[2:4] / address).read_bytes()
+    stored = (shared_gateway.data_dir / "vault" / address[:2] / address[2:4] / address).read_bytes()
     # Encrypted at rest: neither the payload nor the text is readable in the vault file.
     assert b"malicious-payload-marker" not in stored
     assert EXE_BYTES[:40] not in stored
