@@ -192,11 +192,6 @@ class Spool:
 
     # --- finishing ------------------------------------------------------------------------------
 
-    def sanitized(self, item: SpoolItem, envelope: Envelope, output: bytes) -> None:
-        """Replace a claimed incoming message by its sanitized version, ready for delivery."""
-        self.enqueue_outgoing(envelope, output)
-        item.path.unlink()
-
     def done(self, item: SpoolItem) -> None:
         """Forget a claimed message (delivered, or dropped as a duplicate)."""
         item.path.unlink(missing_ok=True)

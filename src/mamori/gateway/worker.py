@@ -23,7 +23,7 @@ from mamori.gateway import compose
 from mamori.gateway.config import GatewayConfig, parse_hostport
 from mamori.gateway.logs import about_message
 from mamori.gateway.relay import Relay
-from mamori.gateway.spool import Spool, SpoolItem
+from mamori.gateway.spool import Envelope, Spool, SpoolItem
 from mamori.gateway.vault import Vault
 
 logger = logging.getLogger("mamori.gateway.worker")
@@ -110,7 +110,6 @@ def sanitize_item(ctx: Context, item: SpoolItem) -> str:
         ready = dataclasses.replace(
             envelope, reference=recorded.reference, message_id=headers.get("message-id", "")
         )
-        ctx.spool.sanitized(item, ready, stamped)
         logger.info(
             "sanitized",
             extra={
@@ -121,6 +120,22 @@ def sanitize_item(ctx: Context, item: SpoolItem) -> str:
                 "elapsed_ms": elapsed_ms,
             },
         )
+        # Deliver at once: the durable copy is still the spooled original, so a crash before the
+        # downstream 250 just means sanitizing again. Only a deferred message gets its sanitized
+        # version written to outgoing/ (fsync'd before the original is let go).
+        outcome = _deliver(ctx, ready, stamped, attempts=0)
+        if outcome.remaining:
+            ctx.spool.enqueue_outgoing(
+                dataclasses.replace(ready, rcpt_tos=outcome.remaining),
+                stamped,
+                attempts=1,
+                not_before=outcome.not_before,
+            )
+            ctx.spool.done(item)
+        elif outcome.all_failed:
+            ctx.spool.fail(item)  # the original stays in failed/ for the operator
+        else:
+            ctx.spool.done(item)
         return recorded.reference
 
 
@@ -129,47 +144,62 @@ def backoff_seconds(config: GatewayConfig, attempts: int) -> int:
     return int(min(config.retry_first_seconds * (2 ** min(attempts, 30)), config.retry_max_seconds))
 
 
-def deliver_item(ctx: Context, item: SpoolItem, now: float | None = None) -> None:
-    """Deliver one claimed outgoing message; retry later on 4xx or connection failure."""
+@dataclass(frozen=True)
+class Outcome:
+    """What is left to do after one delivery attempt."""
+
+    remaining: tuple[str, ...]  # recipients to retry
+    not_before: float
+    all_failed: bool  # nobody got it and nobody will
+
+
+def _deliver(
+    ctx: Context, envelope: Envelope, data: bytes, *, attempts: int, now: float | None = None
+) -> Outcome:
     from mamori.quarantine import services
 
-    envelope = item.envelope
     moment = time.time() if now is None else now
-    with about_message(envelope.id, envelope.message_id):
-        result = ctx.relay_for(envelope.relay).send(envelope.mail_from, envelope.rcpt_tos, item.data)
-        is_inbound = envelope.kind == "inbound"
-        if result.delivered:
-            if is_inbound:
-                services.mark_delivered(spool_id=envelope.id, rcpt_tos=result.delivered)
-            logger.info("delivered", extra={"event": "delivered", "rcpt": list(result.delivered)})
-        permanent = list(result.permanent)
-        temporary = list(result.temporary)
-        if temporary and moment - envelope.received_at > ctx.config.message_lifetime_seconds:
-            permanent += [(rcpt, f"配送期限切れ（最後の応答: {reason}）") for rcpt, reason in temporary]
-            temporary = []
-        if permanent:
-            logger.warning("delivery failed", extra={"event": "failed", "rcpt": [r for r, _ in permanent]})
-            if is_inbound:
-                services.mark_failed(spool_id=envelope.id, failures=permanent)
-        if not is_inbound and "release_id" in envelope.extra:
-            from mamori.quarantine import release
+    result = ctx.relay_for(envelope.relay).send(envelope.mail_from, envelope.rcpt_tos, data)
+    is_inbound = envelope.kind == "inbound"
+    if result.delivered:
+        if is_inbound:
+            services.mark_delivered(spool_id=envelope.id, rcpt_tos=result.delivered)
+        logger.info("delivered", extra={"event": "delivered", "rcpt": list(result.delivered)})
+    permanent = list(result.permanent)
+    temporary = list(result.temporary)
+    if temporary and moment - envelope.received_at > ctx.config.message_lifetime_seconds:
+        permanent += [(rcpt, f"配送期限切れ（最後の応答: {reason}）") for rcpt, reason in temporary]
+        temporary = []
+    if permanent:
+        logger.warning("delivery failed", extra={"event": "failed", "rcpt": [r for r, _ in permanent]})
+        if is_inbound:
+            services.mark_failed(spool_id=envelope.id, failures=permanent)
+    if not is_inbound and "release_id" in envelope.extra:
+        from mamori.quarantine import release
 
-            release.delivery_finished(
-                int(envelope.extra["release_id"]),
-                delivered=bool(result.delivered),
-                failure="; ".join(r for _, r in permanent),
-                pending=bool(temporary),
-            )
-        if temporary:
-            wait = backoff_seconds(ctx.config, item.attempts)
-            reason = temporary[0][1]
-            logger.info(
-                "deferred", extra={"event": "deferred", "attempts": item.attempts + 1, "code": reason}
-            )
-            if is_inbound:
-                services.mark_deferred(spool_id=envelope.id, reason=reason)
-            ctx.spool.defer(item, moment + wait, rcpt_tos=[r for r, _ in temporary])
-        elif permanent and not result.delivered:
+        release.delivery_finished(
+            int(envelope.extra["release_id"]),
+            delivered=bool(result.delivered),
+            failure="; ".join(r for _, r in permanent),
+            pending=bool(temporary),
+        )
+    if temporary:
+        reason = temporary[0][1]
+        logger.info("deferred", extra={"event": "deferred", "attempts": attempts + 1, "code": reason})
+        if is_inbound:
+            services.mark_deferred(spool_id=envelope.id, reason=reason)
+        return Outcome(tuple(r for r, _ in temporary), moment + backoff_seconds(ctx.config, attempts), False)
+    return Outcome((), 0, bool(permanent) and not result.delivered)
+
+
+def deliver_item(ctx: Context, item: SpoolItem, now: float | None = None) -> None:
+    """Deliver one claimed outgoing message; retry later on 4xx or connection failure."""
+    envelope = item.envelope
+    with about_message(envelope.id, envelope.message_id):
+        outcome = _deliver(ctx, envelope, item.data, attempts=item.attempts, now=now)
+        if outcome.remaining:
+            ctx.spool.defer(item, outcome.not_before, rcpt_tos=outcome.remaining)
+        elif outcome.all_failed:
             ctx.spool.fail(item)
         else:
             ctx.spool.done(item)
