@@ -50,6 +50,13 @@ def _limit_child() -> None:
 
 
 def _extract(untrusted_raw: bytes, sha256: str) -> bytes | None:
+    try:
+        return _extract_unguarded(untrusted_raw, sha256)
+    except Exception:  # the child's outermost boundary: any parser failure means "not found"
+        return None
+
+
+def _extract_unguarded(untrusted_raw: bytes, sha256: str) -> bytes | None:
     message = email.message_from_bytes(untrusted_raw, policy=email.policy.compat32)
     for part in message.walk():
         if part.is_multipart():
@@ -71,11 +78,20 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def _open_zip(untrusted_zip: bytes, password: bytes) -> list[tuple[str, bytes]] | str:
+    try:
+        return _open_zip_unguarded(untrusted_zip, password)
+    except MemoryError:
+        return "too_large"
+    except Exception:  # the child's outermost boundary: an archive that breaks the parser is "broken"
+        return "broken"
+
+
+def _open_zip_unguarded(untrusted_zip: bytes, password: bytes) -> list[tuple[str, bytes]] | str:
     import pyzipper
 
     try:
         archive = pyzipper.AESZipFile(io.BytesIO(untrusted_zip))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, pyzipper.BadZipFile, ValueError, OSError):
         return "not_zip"
     infos = [info for info in archive.infolist() if not info.is_dir()]
     if len(infos) > MAX_MEMBERS:
@@ -91,7 +107,7 @@ def _open_zip(untrusted_zip: bytes, password: bytes) -> list[tuple[str, bytes]] 
                 data = handle.read(MAX_MEMBER_BYTES + 1)
         except RuntimeError as exc:
             return "bad_password" if "password" in str(exc).lower() else "broken"
-        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
+        except (zipfile.BadZipFile, pyzipper.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
             return "broken"
         total += len(data)
         if len(data) > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:

@@ -1,0 +1,69 @@
+"""The spool: durable accept, one claimant per message, recovery of a dead worker's claims."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from mamori.gateway.spool import Envelope, Spool, new_id
+
+
+def _envelope(**kwargs) -> Envelope:
+    values = {
+        "id": new_id(),
+        "mail_from": "a@example.com",
+        "rcpt_tos": ("staff@city.example.jp",),
+        "received_at": time.time(),
+    }
+    values.update(kwargs)
+    return Envelope(**values)
+
+
+def test_accepted_message_round_trips_with_its_envelope(tmp_path):
+    spool = Spool(tmp_path)
+    envelope = _envelope(rcpt_tos=("職員@city.example.jp", "b@city.example.jp"), peer="192.0.2.7")
+    spool.accept(envelope, b"Subject: x\r\n\r\n\x00\xff body")
+    [item] = list(spool.claim_incoming())
+    assert item.envelope == envelope
+    assert item.data == b"Subject: x\r\n\r\n\x00\xff body"
+    assert item.path.parent.name == "work" and item.path.name.startswith(f"{os.getpid()}.")
+    assert list(spool.claim_incoming()) == []
+
+
+def test_a_claimed_message_cannot_be_claimed_again(tmp_path):
+    first, second = Spool(tmp_path), Spool(tmp_path)
+    for _ in range(3):
+        first.accept(_envelope(), b"x")
+    taken = [item.envelope.id for item in first.claim_incoming(limit=2)]
+    others = [item.envelope.id for item in second.claim_incoming(limit=5)]
+    assert len(taken) == 2 and len(others) == 1
+    assert not set(taken) & set(others)
+
+
+def test_recover_returns_only_dead_workers_claims(tmp_path):
+    spool = Spool(tmp_path)
+    envelope = _envelope()
+    spool.accept(envelope, b"x")
+    [item] = list(spool.claim_incoming())
+    os.rename(item.path, spool.dir("work") / f"999999.{envelope.id}")
+    spool.enqueue_outgoing(_envelope(), b"y")
+    [sending] = spool.claim_outgoing()
+    assert spool.recover([999999]) == 1
+    assert (spool.dir("incoming") / envelope.id).exists()
+    assert sending.path.exists()  # a live process's claim stays
+    assert spool.recover() == 1  # at start-up every claim goes back
+    assert spool.depth() == {"incoming": 1, "work": 0, "outgoing": 1, "sending": 0, "failed": 0}
+
+
+def test_deferred_message_waits_until_its_time_and_keeps_remaining_recipients(tmp_path):
+    spool = Spool(tmp_path)
+    envelope = _envelope(rcpt_tos=("a@city.example.jp", "b@city.example.jp"))
+    spool.enqueue_outgoing(envelope, b"data")
+    [item] = spool.claim_outgoing(now=time.time())
+    spool.defer(item, time.time() + 100, rcpt_tos=["b@city.example.jp"])
+    assert spool.claim_outgoing(now=time.time()) == []
+    [again] = spool.claim_outgoing(now=time.time() + 101)
+    assert again.attempts == 1
+    assert again.envelope.rcpt_tos == ("b@city.example.jp",)
+    assert again.data == b"data"
+    assert spool.has_delivery(envelope.id)
