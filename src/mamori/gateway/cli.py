@@ -49,7 +49,10 @@ def handle(args: argparse.Namespace) -> int:
 
     logs.configure(args.log_level)
     if args.gateway_command == "purge":
+        from mamori.gateway.runner import ensure_tables
         from mamori.quarantine.retention import purge_expired
+
+        ensure_tables()
 
         result = purge_expired(days=args.days)
         print(f"原本 {result.purged} 件を削除しました（保全中で残したもの {result.kept_on_hold} 件）。")

@@ -106,7 +106,7 @@ def ensure_tables() -> None:
 async def _serve(config: GatewayConfig, spool: Spool, pool: Pool) -> None:
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spool")
     server, handler = await start_listener(config, spool, executor)
-    host, port = server.sockets[0].getsockname()[:2]
+    host, port = server.sockets[0].getsockname()[:2]  # type: ignore[attr-defined]  # asyncio.Server
     listen_file = config.data_dir / LISTEN_FILE
     listen_file.write_text(json.dumps({"host": host, "port": port, "pid": os.getpid()}), encoding="utf-8")
     logger.info(f"listening on {host}:{port}", extra={"event": "listening"})

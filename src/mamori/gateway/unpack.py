@@ -121,7 +121,7 @@ def _run(function: object, *args: object) -> object:
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_limit_child
     ) as pool:
-        future = pool.submit(function, *args)  # type: ignore[arg-type]
+        future: concurrent.futures.Future[object] = pool.submit(function, *args)  # type: ignore[arg-type]
         try:
             return future.result(timeout=CALL_TIMEOUT_SECONDS)
         except (

@@ -35,7 +35,7 @@ def stacked_bars(
     ]
     for i, label in enumerate(labels):
         x = left + i * step + (step - bar_w) / 2
-        y = top + plot_h
+        y = float(top + plot_h)
         for index, item in enumerate(series):
             value = item.values[i]
             if not value:

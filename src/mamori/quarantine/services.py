@@ -63,8 +63,12 @@ def record_message(
     existing = QuarantinedMessage.objects.filter(spool_id=spool_id).values_list("reference", "status").first()
     if existing is not None:
         return Recorded(existing[0], existing[1], is_new=False)
-    attachments = [a for a in report.get("attachments", []) or [] if isinstance(a, Mapping)]  # type: ignore[union-attr]
-    actions = [str(a) for a in report.get("actions", []) or []]  # type: ignore[union-attr]
+    raw_attachments = report.get("attachments")
+    raw_actions = report.get("actions")
+    attachments = (
+        [a for a in raw_attachments if isinstance(a, Mapping)] if isinstance(raw_attachments, list) else []
+    )
+    actions = [str(a) for a in raw_actions] if isinstance(raw_actions, list | tuple) else []
     people = {
         p.email.lower(): p
         for p in Person.objects.filter(is_active=True, email__in=_case_variants(rcpt_tos)).select_related(

@@ -260,7 +260,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = today - dt.timedelta(days=days - 1)
     recent = QuarantinedMessage.objects.filter(received_at__gte=_day_start(first))
-    by_day_verdict = Counter()
+    by_day_verdict: Counter[tuple[dt.date, str]] = Counter()
     for row in (
         recent.annotate(day=TruncDate("received_at"))
         .values("day", "verdict")
