@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import smtplib
 import sqlite3
 
@@ -22,6 +23,11 @@ def test_japanese_mail_arrives_readable_with_the_sanitized_header(shared_sink, s
     body = message.get_body(("plain",)).get_content()
     assert JAPANESE_TEXT in body
     assert received.rcpt_tos == ["staff@city.example.jp"]
+    # Every JSON log line about the message names it, from the 250 to the delivery.
+    lines = [json.loads(line) for line in shared_gateway.log().splitlines() if line.startswith("{")]
+    ours = [line for line in lines if line["message_id"] == "<jp-1@example.com>"]
+    assert {"accepted", "sanitized", "delivered"} <= {line["event"] for line in ours}
+    assert len({line["spool_id"] for line in ours}) == 1
 
 
 def test_malicious_mail_arrives_without_script_executable_or_live_link(shared_sink, shared_gateway):

@@ -67,3 +67,13 @@ def test_deferred_message_waits_until_its_time_and_keeps_remaining_recipients(tm
     assert again.envelope.rcpt_tos == ("b@city.example.jp",)
     assert again.data == b"data"
     assert spool.has_delivery(envelope.id)
+
+
+def test_log_lines_carry_the_message_id_from_the_header_block():
+    from mamori.gateway.smtp import message_id_of
+
+    assert (
+        message_id_of(b"From: a\r\nMessage-ID:  <abc@example.com>\r\n\r\nMessage-ID: <body@x>")
+        == "<abc@example.com>"
+    )
+    assert message_id_of(b"From: a\r\n\r\nMessage-ID: <only-in-body@x>\r\n") == ""

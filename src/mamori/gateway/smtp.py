@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 import time
 from collections import Counter
@@ -28,6 +29,14 @@ _RELAY_DENIED = "550 5.7.1 Relay access denied: this server accepts mail only fo
 _SPOOL_FULL = "452 4.3.1 Insufficient system storage, try again later"
 _LOCAL_ERROR = "451 4.3.0 Local error in processing, try again later"
 _TOO_MANY_CONNECTIONS = b"421 4.7.0 Too many connections from your address, try again later\r\n"
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,250}>)", re.IGNORECASE | re.MULTILINE)
+
+
+def message_id_of(untrusted_data: bytes) -> str:
+    """Return the Message-ID from the header block, for log lines only (never trusted further)."""
+    head = untrusted_data[:65536].split(b"\r\n\r\n", 1)[0]
+    match = _MESSAGE_ID.search(head)
+    return match.group(1).decode("ascii", "replace") if match else ""
 
 
 class SpoolGauge:
@@ -125,6 +134,7 @@ class GatewayHandler:
             extra={
                 "event": "accepted",
                 "spool_id": spooled.id,
+                "message_id": message_id_of(data),
                 "peer": spooled.peer,
                 "rcpt": list(spooled.rcpt_tos),
             },

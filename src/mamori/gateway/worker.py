@@ -123,7 +123,8 @@ def sanitize_item(ctx: Context, item: SpoolItem) -> str:
         # Deliver at once: the durable copy is still the spooled original, so a crash before the
         # downstream 250 just means sanitizing again. Only a deferred message gets its sanitized
         # version written to outgoing/ (fsync'd before the original is let go).
-        outcome = _deliver(ctx, ready, stamped, attempts=0)
+        with about_message(envelope.id, ready.message_id):
+            outcome = _deliver(ctx, ready, stamped, attempts=0)
         if outcome.remaining:
             ctx.spool.enqueue_outgoing(
                 dataclasses.replace(ready, rcpt_tos=outcome.remaining),
