@@ -34,7 +34,7 @@ _MAILS = (
 )
 
 
-DEMO_ZIP_PASSWORD = "aoba2026"  # typed on the quarantine page to try the PPAP unlock
+DEMO_ZIP_PASSWORD = "aoba2026"  # noqa: S105 - a demo secret, printed in the demo mail subject
 
 
 def _encrypted_zip() -> bytes:
