@@ -18,23 +18,21 @@ def test_messages_wait_during_an_outage_and_arrive_when_the_server_returns(sink,
             client.sendmail(
                 "sender@example.com", ["staff@city.example.jp"], iso2022jp_mail(f"<outage-{i}@example.com>")
             )
-    # Wait until every message has been tried at least once and deferred.
+    # Wait until every message has been tried at least once, deferred, and is waiting in outgoing/.
+    spool = gateway.data_dir / "spool"
     deadline = time.monotonic() + 20
-    deferred = 0
+    deferred = waiting = 0
     while time.monotonic() < deadline:
         with sqlite3.connect(gateway.data_dir / "mamori.sqlite3") as db:
             deferred = db.execute(
                 "SELECT COUNT(*) FROM quarantine_quarantinedmessage WHERE deferrals > 0"
             ).fetchone()[0]
-        if deferred == 5:
+        waiting = len(list((spool / "outgoing").iterdir())) + len(list((spool / "sending").iterdir()))
+        if deferred == 5 and waiting == 5:
             break
         time.sleep(0.2)
-    assert deferred == 5
-    assert (
-        len(list((gateway.data_dir / "spool" / "outgoing").iterdir()))
-        + len(list((gateway.data_dir / "spool" / "sending").iterdir()))
-        == 5
-    )
+    assert (deferred, waiting) == (5, 5)
+    assert list((spool / "incoming").iterdir()) == []
     assert sink.messages() == []
     sink.start()  # the same port again
     received = sink.wait_for(5, timeout=30)

@@ -63,27 +63,48 @@ class Vault:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` durably (once per content) and return its address."""
-        address = self.address(data)
-        path = self._path(address)
-        if path.exists():
-            return address
-        path.parent.mkdir(parents=True, exist_ok=True)
-        nonce = secrets.token_bytes(_NONCE_BYTES)
-        sealed = _MAGIC + nonce + self._aead.encrypt(nonce, data, address.encode("ascii"))
-        tmp = path.with_name(f".{address}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, sealed)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.rename(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-        return address
+        return self.put_many([data])[0]
+
+    def put_many(self, items: list[bytes]) -> list[str]:
+        """Store several originals durably and return their addresses.
+
+        Group commit: every new file is written and fsync'd under a temporary name, then all are renamed
+        and their directories fsync'd once each, so a batch costs far fewer journal commits than one by
+        one, and no address ever names a file whose content is not yet on disk.
+        """
+        addresses: list[str] = []
+        pending: list[tuple[Path, Path]] = []
+        for data in items:
+            address = self.address(data)
+            addresses.append(address)
+            path = self._path(address)
+            if path.exists() or any(target == path for _, target in pending):
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nonce = secrets.token_bytes(_NONCE_BYTES)
+            sealed = _MAGIC + nonce + self._aead.encrypt(nonce, data, address.encode("ascii"))
+            tmp = path.with_name(f".{address}.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, sealed)
+            finally:
+                os.close(fd)
+            pending.append((tmp, path))
+        for tmp, _ in pending:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for tmp, path in pending:
+            os.rename(tmp, path)
+        for directory in {path.parent for _, path in pending}:
+            dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        return addresses
 
     def get(self, address: str) -> bytes:
         """Return the plaintext stored under ``address``; raise VaultError when missing or altered."""

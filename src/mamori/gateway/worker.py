@@ -61,8 +61,19 @@ class Context:
             relay.close()
 
 
-def sanitize_item(ctx: Context, item: SpoolItem) -> str:
-    """Sanitize one claimed incoming message, keep its original, queue the result; return its reference."""
+@dataclass
+class _Sanitized:
+    """One message between sanitizing and recording (a batch shares one vault commit)."""
+
+    item: SpoolItem
+    output: bytes | None
+    report: dict[str, object]
+    elapsed_ms: int
+    headers: dict[str, str]
+    address: str = ""
+
+
+def _sanitize(ctx: Context, item: SpoolItem) -> _Sanitized | None:
     from mamori.quarantine import services
     from mamori.sanitize import sanitize_message
 
@@ -72,9 +83,10 @@ def sanitize_item(ctx: Context, item: SpoolItem) -> str:
             # Reprocessed after a crash that came after this step had already finished.
             logger.info("duplicate dropped", extra={"event": "duplicate"})
             ctx.spool.done(item)
-            return ""
+            return None
         started = time.perf_counter()
         output: bytes | None
+        report: dict[str, object]
         try:
             result = sanitize_message(item.data, ctx.policy)  # type: ignore[arg-type]
             output, report = result.output, dict(result.report)
@@ -88,43 +100,73 @@ def sanitize_item(ctx: Context, item: SpoolItem) -> str:
                 "error": "sanitize_failed",
             }
         elapsed_ms = int((time.perf_counter() - started) * 1000)
-        headers = compose.header_summary(item.data)
-        address = ctx.vault.put(item.data)
-        recorded = services.record_message(
+        return _Sanitized(item, output, report, elapsed_ms, compose.header_summary(item.data))
+
+
+def sanitize_items(ctx: Context, items: list[SpoolItem]) -> list[str]:
+    """Sanitize claimed incoming messages, keep their originals, deliver them; return the references."""
+    from django.db import transaction
+
+    batch = [done for done in (_sanitize(ctx, item) for item in items) if done is not None]
+    # The originals are durable in the vault before any spool file is let go (in _record_and_deliver).
+    for done, address in zip(batch, ctx.vault.put_many([done.item.data for done in batch]), strict=True):
+        done.address = address
+    with transaction.atomic():  # one commit for the batch's quarantine records
+        recorded = [_record(done) for done in batch]
+    return [
+        _stamp_and_deliver(ctx, done, record.reference)  # type: ignore[attr-defined]
+        for done, record in zip(batch, recorded, strict=True)
+    ]
+
+
+def sanitize_item(ctx: Context, item: SpoolItem) -> str:
+    """Sanitize, keep and deliver one claimed incoming message; return its reference ('' if a duplicate)."""
+    references = sanitize_items(ctx, [item])
+    return references[0] if references else ""
+
+
+def _record(done: _Sanitized) -> object:
+    from mamori.quarantine import services
+
+    envelope = done.item.envelope
+    with about_message(envelope.id, done.headers.get("message-id", "")):
+        return services.record_message(
             spool_id=envelope.id,
             envelope_from=envelope.mail_from,
             rcpt_tos=envelope.rcpt_tos,
             received_at=dt.datetime.fromtimestamp(envelope.received_at, tz=dt.UTC),
             peer=envelope.peer,
-            headers=headers,
-            report=report,
-            original_address=address,
-            original_size=len(item.data),
-            sanitize_ms=elapsed_ms,
+            headers=done.headers,
+            report=done.report,
+            original_address=done.address,
+            original_size=len(done.item.data),
+            sanitize_ms=done.elapsed_ms,
         )
+
+
+def _stamp_and_deliver(ctx: Context, done: _Sanitized, reference: str) -> str:
+    item, envelope = done.item, done.item.envelope
+    message_id = done.headers.get("message-id", "")
+    with about_message(envelope.id, message_id):
         base_url = ctx.config.base_url
-        if output is None:
-            stamped = compose.fallback_message(item.data, recorded.reference, base_url)
+        if done.output is None:
+            stamped = compose.fallback_message(item.data, reference, base_url)
         else:
-            stamped = compose.stamp_reference(output, recorded.reference, base_url)
-        ready = dataclasses.replace(
-            envelope, reference=recorded.reference, message_id=headers.get("message-id", "")
-        )
+            stamped = compose.stamp_reference(done.output, reference, base_url)
+        ready = dataclasses.replace(envelope, reference=reference, message_id=message_id)
         logger.info(
             "sanitized",
             extra={
                 "event": "sanitized",
-                "message_id": ready.message_id,
-                "reference": recorded.reference,
-                "verdict": str(report.get("verdict", "")),
-                "elapsed_ms": elapsed_ms,
+                "reference": reference,
+                "verdict": str(done.report.get("verdict", "")),
+                "elapsed_ms": done.elapsed_ms,
             },
         )
         # Deliver at once: the durable copy is still the spooled original, so a crash before the
         # downstream 250 just means sanitizing again. Only a deferred message gets its sanitized
         # version written to outgoing/ (fsync'd before the original is let go).
-        with about_message(envelope.id, ready.message_id):
-            outcome = _deliver(ctx, ready, stamped, attempts=0)
+        outcome = _deliver(ctx, ready, stamped, attempts=0)
         if outcome.remaining:
             ctx.spool.enqueue_outgoing(
                 dataclasses.replace(ready, rcpt_tos=outcome.remaining),
@@ -137,7 +179,7 @@ def sanitize_item(ctx: Context, item: SpoolItem) -> str:
             ctx.spool.fail(item)  # the original stays in failed/ for the operator
         else:
             ctx.spool.done(item)
-        return recorded.reference
+        return reference
 
 
 def backoff_seconds(config: GatewayConfig, attempts: int) -> int:
@@ -206,15 +248,16 @@ def deliver_item(ctx: Context, item: SpoolItem, now: float | None = None) -> Non
             ctx.spool.done(item)
 
 
-def run_once(ctx: Context, *, deliver_limit: int = 20) -> int:
-    """Do one round of work (deliveries due, then one message to sanitize); return how many items."""
+def run_once(ctx: Context, *, deliver_limit: int = 20, batch: int = 8) -> int:
+    """Do one round of work (deliveries due, then a batch to sanitize); return how many items."""
     done = 0
     for item in ctx.spool.claim_outgoing(limit=deliver_limit):
         deliver_item(ctx, item)
         done += 1
-    for item in ctx.spool.claim_incoming(limit=1):
-        sanitize_item(ctx, item)
-        done += 1
+    items = list(ctx.spool.claim_incoming(limit=batch))
+    if items:
+        sanitize_items(ctx, items)
+        done += len(items)
     return done
 
 
