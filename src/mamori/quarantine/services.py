@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mamori.core import audit
@@ -69,17 +70,15 @@ def record_message(
         [a for a in raw_attachments if isinstance(a, Mapping)] if isinstance(raw_attachments, list) else []
     )
     actions = [str(a) for a in raw_actions] if isinstance(raw_actions, list | tuple) else []
+    # Person.email is matched case-insensitively (mail domains and, in practice, local parts are).
+    lowered = sorted({r.lower() for r in rcpt_tos})
     people = {
-        p.email.lower(): p
-        for p in Person.objects.filter(is_active=True, email__in=_case_variants(rcpt_tos)).select_related(
-            "unit"
-        )
+        p.email_lower: p
+        for p in Person.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=lowered)
+        .select_related("unit")
     }
-    missing = [r for r in rcpt_tos if r.lower() not in people]
-    for address in missing:
-        person = Person.objects.filter(is_active=True, email__iexact=address).select_related("unit").first()
-        if person is not None:
-            people[address.lower()] = person
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -117,22 +116,23 @@ def record_message(
                         for address in rcpt_tos
                     ]
                 )
-                QuarantinedAttachment.objects.bulk_create(
-                    [
-                        QuarantinedAttachment(
-                            message=message,
-                            index=index,
-                            filename=_clip(item.get("filename"), 500) or f"添付{index + 1}",
-                            detected_type=_clip(item.get("detected_type"), 40),
-                            content_type=_clip(item.get("content_type"), 200),
-                            sha256=_clip(item.get("sha256"), 64),
-                            verdict=_clip(item.get("verdict"), 20),
-                            reason=_clip(item.get("reason"), 1000),
-                            output_filename=_clip(item.get("output_filename"), 500),
-                        )
-                        for index, item in enumerate(attachments)
-                    ]
-                )
+                if attachments:
+                    QuarantinedAttachment.objects.bulk_create(
+                        [
+                            QuarantinedAttachment(
+                                message=message,
+                                index=index,
+                                filename=_clip(item.get("filename"), 500) or f"添付{index + 1}",
+                                detected_type=_clip(item.get("detected_type"), 40),
+                                content_type=_clip(item.get("content_type"), 200),
+                                sha256=_clip(item.get("sha256"), 64),
+                                verdict=_clip(item.get("verdict"), 20),
+                                reason=_clip(item.get("reason"), 1000),
+                                output_filename=_clip(item.get("output_filename"), 500),
+                            )
+                            for index, item in enumerate(attachments)
+                        ]
+                    )
                 audit.record(
                     "create",
                     object_type=audit.model_label(QuarantinedMessage),
@@ -157,13 +157,6 @@ def record_message(
                 return Recorded(existing[0], existing[1], is_new=False)
             continue  # reference collision: draw again
     raise RuntimeError("could not allocate a unique reference")
-
-
-def _case_variants(addresses: Sequence[str]) -> list[str]:
-    values: set[str] = set()
-    for address in addresses:
-        values.update({address, address.lower()})
-    return sorted(values)
 
 
 def is_finished(spool_id: str) -> bool:
