@@ -244,7 +244,7 @@ def carry_out(release_id: int) -> None:
 
     with audit.acting_as(None, via="task", label="quarantine-release"), transaction.atomic():
         release = (
-            ReleaseRequest.objects.select_for_update()
+            ReleaseRequest.objects.select_for_update(of=("self",))
             .select_related("message", "attachment", "recipient")
             .filter(pk=release_id, status=Status.APPROVED, completed_at__isnull=True)
             .first()
