@@ -262,7 +262,12 @@ def test_tnef_names_come_out_of_the_stream() -> None:
     raw = _wrap_tnef((CORPORA / "email-misc" / "tnef" / "tnefparse__umlaut.tnef").read_bytes())
     report = sanitize_message(raw, Policy()).report
     names = [item["filename"] for item in report["attachments"]]  # type: ignore[attr-defined]
-    assert names == ["TBZ PARIV GmbH.jpg", "image003.jpg", "UmlautAnhang-äüö.txt"]
+    assert names == [
+        "本文（Outlook リッチテキスト）.rtf",
+        "TBZ PARIV GmbH.jpg",
+        "image003.jpg",
+        "UmlautAnhang-äüö.txt",
+    ]
 
 
 def test_tnef_with_broken_signature_is_removed() -> None:
