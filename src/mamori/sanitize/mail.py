@@ -425,6 +425,8 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         state.actions.add(
             Action.LINKS_REMOVED if policy.links is LinkHandling.REMOVE else Action.LINKS_DEFANGED
         )
+    if not state.actions:
+        state.actions.add(Action.CHECKED)
     actions = tuple(action for action in Action if action in state.actions)
     subject_raw = root.header("subject")
     subject = clean_text(decode_encoded_words(subject_raw)) if subject_raw is not None else None
