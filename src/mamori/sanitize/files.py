@@ -231,7 +231,7 @@ def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -
         return svg.clean_svg(data, ctx)
     if category == "archive":
         if kind == "7z":
-            raise UnsupportedContent(detail="7z 形式の展開には対応していません")
+            return archive.clean_7z(data, ctx, sanitize_member)
         return archive.clean_zip(data, ctx, sanitize_member)
     if category == "html":
         return text.html_file_to_text(data, ctx)
