@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,60})\?([bBqQ])\?([^?]*?)\?=")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]+")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _MAX_LINE = 76
 
