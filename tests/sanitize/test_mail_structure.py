@@ -248,3 +248,17 @@ def test_misuse_raises_type_errors() -> None:
         sanitize_message("not bytes", Policy())  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         sanitize_message(b"", object())  # type: ignore[arg-type]
+
+
+def test_right_to_left_override_in_a_file_name_is_removed_and_reported() -> None:
+    name = "請求書\u202egpj.exe"
+    raw = HEAD + (
+        b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\nbody\r\n"
+        b"--B\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename*=UTF-8''"
+        + "".join(f"%{b:02X}" for b in name.encode()).encode()
+        + b"\r\n\r\nMZ\r\n--B--\r\n"
+    )
+    result = sanitize_message(raw, Policy())
+    assert [(a.filename, a.verdict.value) for a in result.attachments] == [("請求書gpj.exe", "removed")]
+    assert "filename_bidi" in [f["code"] for f in result.report["findings"]]  # type: ignore[attr-defined]
+    assert "\u202e" not in _text(result.output)

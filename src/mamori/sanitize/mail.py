@@ -29,6 +29,7 @@ __all__ = ["sanitize_message"]
 # Recursion guard independent of the policy: a policy may allow deep nesting, Python's stack may not.
 _HARD_MAX_DEPTH = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BIDI = re.compile(r"[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _TEXT_SUBTYPES = frozenset({"plain", "html", "enriched", "richtext", ""})
 _TEXTUAL_MESSAGE = frozenset(
     {"delivery-status", "disposition-notification", "feedback-report", "global-delivery-status"}
@@ -213,13 +214,25 @@ def _truncated(state: _State, part: Part) -> None:
         )
 
 
+def _safe_name(state: _State, untrusted_name: str) -> str:
+    """Reduce an attachment name to a plain base name, without direction tricks or path parts."""
+    name = clean_text(untrusted_name)
+    if _BIDI.search(name):
+        # "invoice\u202eexe.pdf" shows as "invoicefdp.exe": say so and show the real order.
+        state.findings.append(
+            Finding("filename_bidi", "ファイル名に表示順を偽装する制御文字がありました。", name)
+        )
+        name = _BIDI.sub("", name)
+    name = posixpath.basename(name.replace("\\", "/"))
+    return name.strip(". ")[:200]
+
+
 def _filename(state: _State, part: Part) -> str:
-    name = clean_text(part.filename).replace("\\", "/")
-    name = posixpath.basename(name).strip(". ") if name else ""
+    name = _safe_name(state, part.filename)
     if not name:
         state.unnamed += 1
         name = f"添付ファイル{state.unnamed}{_EXTENSIONS.get(part.content_type.value, '.bin')}"
-    return name[:200]
+    return name
 
 
 def _record(state: _State, result: FileResult) -> None:
@@ -332,7 +345,7 @@ def _unpack_tnef(state: _State, name: str, data: bytes) -> None:
         else:
             sanitize_attachment(state, "本文（Outlook リッチテキスト）.rtf", rtf, "application/rtf")
     for index, item in enumerate(content.attachments, 1):
-        inner = clean_text(item.filename).replace("\\", "/").rsplit("/", 1)[-1] or f"winmail添付{index}.bin"
+        inner = _safe_name(state, item.filename) or f"winmail添付{index}.bin"
         sanitize_attachment(state, inner, item.data, item.mime_type or "application/octet-stream")
 
 
