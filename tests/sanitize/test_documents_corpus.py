@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mamori.sanitize import FileResult, Policy, Verdict, sanitize_file
+from mamori.sanitize import FileResult, Mode, Policy, Verdict, sanitize_file
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CORPORA = Path(os.environ.get("MAMORI_CORPORA", REPOSITORY / ".." / "shared" / "corpora"))
@@ -16,6 +16,10 @@ DOCUMENTS = CORPORA / "documents"
 pytestmark = pytest.mark.skipif(
     not DOCUMENTS.is_dir(), reason=f"public corpora not found at {CORPORA} (set MAMORI_CORPORA)"
 )
+
+# Legacy Office and OpenDocument files are refused instead of converted here: LibreOffice (optional, a
+# few seconds a file) is exercised on a handful of files in test_libreoffice.py. Inspection still runs.
+POLICY = Policy(legacy_office=Mode.REMOVE, odf=Mode.REMOVE)
 
 # Samples that carry active content, per documents/SOURCES.md (encrypted ones are checked separately).
 ACTIVE_FOLDERS = ("oletools/excel4-macros/", "oletools/oleform/", "oletools/oleobj/", "oletools/olevba/")
@@ -65,7 +69,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, 
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(DOCUMENTS / relative, copy)
         data = copy.read_bytes()
-        outcome[relative] = (data, sanitize_file(data, copy.name, Policy()))
+        outcome[relative] = (data, sanitize_file(data, copy.name, POLICY))
     return outcome
 
 
@@ -100,7 +104,7 @@ def test_cleaned_outputs_carry_no_active_content_on_a_second_pass(
     for relative, (_data, result) in results.items():
         if result.output is None or result.detected_type not in ("docx", "xlsx", "pptx", "pdf", "csv"):
             continue
-        again = sanitize_file(result.output, result.output_filename or "out", Policy())
+        again = sanitize_file(result.output, result.output_filename or "out", POLICY)
         assert not again.has_active_content, (relative, again.findings)
         checked += 1
     assert checked > 40

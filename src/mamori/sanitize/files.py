@@ -44,6 +44,7 @@ CATEGORY: dict[str, str] = {
     "tsv": "text",
     "html": "html",
     "rtf": "rtf",
+    "odf": "odf",
 }
 # Types refused outright, with the finding each one means.
 _DANGEROUS: dict[str, str] = {
@@ -207,6 +208,8 @@ def _convert(data: bytes, detection: filetype.Detection, ctx: Context) -> tuple[
     mode = policy.mode_for(category)
     if category == "legacy_office":
         office_legacy.inspect_legacy(data, ctx.filename, ctx)
+    elif category == "odf":
+        _note_zip_names(data, ctx)
     if mode is Mode.REMOVE:
         raise UnsupportedContent(detail=f"ポリシーで形式「{kind}」は削除と定められています")
     return _dispatch(data, kind, category, mode, ctx), kind
@@ -225,6 +228,10 @@ def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -
         if mode is Mode.STRUCTURAL:
             raise UnsupportedContent(detail="旧形式の Office 文書は構造的な無害化に対応していません")
         return office_legacy.convert_with_libreoffice(data, kind, ctx)
+    if category == "odf":
+        if mode is Mode.STRUCTURAL:
+            raise UnsupportedContent(detail="OpenDocument 文書は構造的な無害化に対応していません")
+        return office_legacy.convert_with_libreoffice(data, _odf_extension(data), ctx)
     if category == "image":
         return images.clean_image(data, kind, ctx)
     if category == "svg":
@@ -240,6 +247,15 @@ def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -
     if kind in ("csv", "tsv"):
         return text.clean_delimited(data, kind, ctx)
     return text.clean_text(data, ctx)
+
+
+def _odf_extension(data: bytes) -> str:
+    # LibreOffice picks its import filter partly by extension: give it the one the mimetype names.
+    head = data[:200]
+    for marker, extension in ((b"spreadsheet", "ods"), (b"presentation", "odp"), (b"graphics", "odg")):
+        if marker in head:
+            return extension
+    return "odt"
 
 
 _XLM_IN_TEXT = re.compile(rb"EXEC\(|CALL\(|REGISTER\(|RUN\(|HALT\(", re.IGNORECASE)

@@ -105,6 +105,7 @@ ACTIVE_CONTENT_CODES: frozenset[str] = frozenset(
         "dde",
         "ole_object",
         "activex",
+        "embedded_document",
         "external_relationship",
         "external_link",
         "remote_template",
