@@ -208,3 +208,21 @@ def test_alt_chunk_documents_are_removed() -> None:
     assert "word/chunk.rtf" not in names(output)
     assert "altChunk" not in read(output, "word/document.xml")
     assert "embedded_document" in {f.code for f in result.findings}
+
+
+def test_entity_bomb_in_an_office_part_is_refused() -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<r>&b;</r>"
+    )
+    result = sanitize_file(
+        docx(paragraph("x"), extra_parts={"word/custom.xml": bomb.encode()}), "b.docx", Policy()
+    )
+    assert result.verdict is Verdict.REMOVED
+    assert "DTD" in result.reason
+
+
+def test_part_names_that_climb_out_are_refused() -> None:
+    result = sanitize_file(docx(paragraph("x"), extra_parts={"../../evil.txt": b"x"}), "p.docx", Policy())
+    assert result.verdict is Verdict.REMOVED

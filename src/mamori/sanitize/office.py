@@ -101,6 +101,7 @@ _CONTAINERS = frozenset(
 )
 # DDE in a formula: an application name, a pipe and a topic (=cmd|'/c calc'!A0).
 _DDE_FORMULA = re.compile(r"^[\s=+\-@]*'?[\w.\\ ]+'?\|")
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DDE_FIELD = re.compile(r"^\s*(DDE|DDEAUTO)\b", re.IGNORECASE)
 
 
@@ -112,8 +113,15 @@ def clean_ooxml(data: bytes, ctx: Context) -> Converted:
     for info in infos:
         if info.is_dir():
             continue
-        parts[info.filename] = read_member(archive, info, ctx)
-        order.append(info.filename)
+        name = info.filename
+        if name.startswith("/") or "\\" in name or ".." in name.split("/") or "\x00" in name:
+            raise MalformedContent(detail=f"不正な部品名「{name[:80]}」があります")
+        part = read_member(archive, info, ctx)
+        if name.lower().endswith((".xml", ".rels", ".vml")) and _DTD.search(part[:4096]):
+            # Office never writes a DTD; one here can only be an entity-expansion (billion laughs) trap.
+            raise MalformedContent(detail=f"「{name}」に DTD が含まれています")
+        parts[name] = part
+        order.append(name)
     removed = _remove_active_parts(parts, ctx)
     removed_targets: dict[str, set[str]] = {}
     for name in [n for n in order if n in parts and n.lower().endswith(".rels")]:
