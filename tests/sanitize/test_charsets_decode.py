@@ -91,3 +91,15 @@ def test_any_bytes_decode_to_text(data: bytes, label: str | None) -> None:
 def test_any_kana_text_round_trips_through_iso2022jp(text: str) -> None:
     decoded = decode_bytes(text.encode("iso2022_jp"), "iso-2022-jp")
     assert (decoded.text, decoded.is_exact) == (text, True)
+
+
+def test_eight_bit_bytes_inside_a_kanji_run_become_replacement_characters() -> None:
+    decoded = decode_bytes(b"\x1b$B$3\x80\x81\xff\x00$s\x1b(B", "iso-2022-jp")
+    assert (decoded.text, decoded.is_exact) == ("こ\ufffd\ufffdん", False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([b"\x1b$B", b"\x1b$(D", b"\x1b$(Q", b"\x1b(I", b"\x0e"]))
+def test_any_bytes_after_a_designation_decode_to_text(data: bytes, designation: bytes) -> None:
+    decoded = decode_bytes(designation + data + b"\x1b(B", "iso-2022-jp")
+    decoded.text.encode("utf-8")
