@@ -31,6 +31,7 @@ class Action(enum.StrEnum):
     HIDDEN_TEXT_FLAGGED = "HIDDEN_TEXT_FLAGGED"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     MALFORMED_REPAIRED = "MALFORMED_REPAIRED"
+    MESSAGE_HELD = "MESSAGE_HELD"  # the message could not be processed; the original waits in quarantine
     CHECKED = "CHECKED"  # rebuilt and inspected, nothing needed changing (the header is never empty)
 
 
