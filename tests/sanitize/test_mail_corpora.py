@@ -89,6 +89,7 @@ def test_corpus_message_becomes_well_formed_text_message(path: Path) -> None:
     message = _assert_well_formed(result.output)
     assert _body(message).startswith("【無害化のお知らせ】")
     assert result.report["verdict"] in ("cleaned", "converted", "held")
+    assert "error" not in result.report
     assert isinstance(result.report["attachments"], list)
     for item in result.report["attachments"]:
         assert set(item) >= {"filename", "content_type", "sha256", "verdict", "reason", "output_filename"}

@@ -8,6 +8,7 @@ and the sanitized attachments. Anything that cannot be handled is removed or hel
 from __future__ import annotations
 
 import hashlib
+import logging
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from mamori.sanitize.policy import LinkHandling, Policy
 from mamori.sanitize.results import Action, FileResult, Finding, MessageResult, Verdict
 
 __all__ = ["sanitize_message"]
+
+_log = logging.getLogger(__name__)
 
 # Recursion guard independent of the policy: a policy may allow deep nesting, Python's stack may not.
 _HARD_MAX_DEPTH = 100
@@ -515,4 +518,41 @@ def sanitize_message(raw: bytes, policy: Policy) -> MessageResult:
         raise TypeError("raw must be bytes")
     if not isinstance(policy, Policy):
         raise TypeError("policy must be a mamori.sanitize.Policy")
-    return _sanitize(bytes(raw), policy)
+    data = bytes(raw)
+    try:
+        return _sanitize(data, policy)
+    except Exception:  # the outermost boundary of one message: fail closed (hold it), the caller goes on
+        _log.exception("sanitizing a message failed; the message is held")
+        return _held_whole(data)
+
+
+def _held_whole(raw: bytes) -> MessageResult:
+    """Return the result for a message that could not be processed: nothing of it is delivered."""
+    reason = "メールの処理中に内部エラーが発生したため、内容を渡さずに保留しました。"
+    held = _own_result("message.eml", raw, "message/rfc822", Verdict.HELD, reason)
+    text = (
+        "【無害化のお知らせ】このメールは処理中にエラーが発生したため、本文と添付ファイルを保留しました。\n"
+        "・原本が必要な場合は、情報政策課に取り出しを申請してください。\n"
+        + "─" * 30
+        + "\n\n（本文はありません）\n"
+    )
+    output = build_message(
+        addresses=[],
+        subject="（無害化できなかったメール）",
+        date=None,
+        ids=[],
+        actions=[Action.MESSAGE_HELD.value],
+        text=text,
+        attachments=[],
+    )
+    report: dict[str, object] = {
+        "verdict": Verdict.HELD.value,
+        "actions": [Action.MESSAGE_HELD.value],
+        "attachments": [_attachment_report(held)],
+        "limits": [],
+        "defects": [],
+        "findings": [],
+        "warnings": [reason],
+        "error": "internal_error",
+    }
+    return MessageResult(output, Verdict.HELD.value, (Action.MESSAGE_HELD,), (held,), report)
