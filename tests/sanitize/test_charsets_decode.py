@@ -103,3 +103,14 @@ def test_eight_bit_bytes_inside_a_kanji_run_become_replacement_characters() -> N
 def test_any_bytes_after_a_designation_decode_to_text(data: bytes, designation: bytes) -> None:
     decoded = decode_bytes(designation + data + b"\x1b(B", "iso-2022-jp")
     decoded.text.encode("utf-8")
+
+
+def test_label_with_a_nul_character_is_unknown() -> None:
+    assert normalize_charset("utf\x00-8") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_label_is_known_or_unknown(label: str) -> None:
+    codec = normalize_charset(label)
+    assert codec is None or isinstance(codec, str)

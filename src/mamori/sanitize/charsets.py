@@ -79,7 +79,7 @@ def normalize_charset(untrusted_label: str | None) -> str | None:
         return _ALIASES[label]
     try:
         info = codecs.lookup(label)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the label
         return None
     # Only text encodings: "base64", "rot13", "zlib" and friends are codecs too, but not charsets.
     if not getattr(info, "_is_text_encoding", True):
