@@ -262,3 +262,22 @@ def test_right_to_left_override_in_a_file_name_is_removed_and_reported() -> None
     assert [(a.filename, a.verdict.value) for a in result.attachments] == [("請求書gpj.exe", "removed")]
     assert "filename_bidi" in [f["code"] for f in result.report["findings"]]  # type: ignore[attr-defined]
     assert "\u202e" not in _text(result.output)
+
+
+def test_password_protected_zip_is_held_and_stamped_encrypted_held() -> None:
+    from file_samples import encrypted_zip
+
+    raw = HEAD + (
+        b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\n"
+        + "パスワードは別送します\r\n".encode()
+        + b'--B\r\nContent-Type: application/zip; name="ppap.zip"\r\n'
+        + b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(encrypted_zip())
+        + b"--B--\r\n"
+    )
+    result = sanitize_message(raw, Policy())
+    assert [(a.filename, a.verdict.value) for a in result.attachments] == [("ppap.zip", "held")]
+    assert "ENCRYPTED_HELD" in result.actions
+    notice = _text(result.output).partition(NOTICE_END)[0]
+    assert "  - ppap.zip: 保留（原本は隔離）" in notice
+    assert "情報政策課に取り出しを申請" in notice

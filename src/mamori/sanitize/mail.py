@@ -45,6 +45,7 @@ _EXTENSIONS = {
 _ENCRYPTED_TYPES = frozenset(
     {"application/pkcs7-mime", "application/x-pkcs7-mime", "application/pgp-encrypted", "multipart/encrypted"}
 )
+_ENCRYPTED_CODES = frozenset({"encrypted", "password_archive", "password_protected", "encrypted_office"})
 _SIGNATURE_TYPES = frozenset(
     {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
 )
@@ -245,9 +246,8 @@ def _record(state: _State, result: FileResult) -> None:
     elif result.verdict is Verdict.CONVERTED and result.output is not None:
         state.actions.add(Action.ATTACHMENT_CONVERTED)
     elif result.verdict is Verdict.HELD:
-        is_encrypted = any(f.code in ("encrypted", "password_protected") for f in result.findings) or (
-            "暗号" in result.reason
-        )
+        codes = {finding.code for finding in result.findings}
+        is_encrypted = bool(codes & _ENCRYPTED_CODES) or "暗号" in result.reason
         state.actions.add(Action.ENCRYPTED_HELD if is_encrypted else Action.ATTACHMENT_HELD)
     else:
         state.actions.add(Action.ATTACHMENT_REMOVED)
