@@ -69,7 +69,7 @@ def test_memory_exhaustion_fails_inside_the_worker() -> None:
     pool = WorkerPool(size=1)
     limits = Limits(memory_bytes=1024 * 1024 * 1024)
     reply = pool.run(hungry_task, b"", "x", Policy(limits=limits), limits)
-    assert reply.untrusted_header == {"error": "MemoryError"}
+    assert reply.untrusted_header["error"] == "MemoryError"
     pool.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 
@@ -19,6 +20,8 @@ from mamori.sanitize.errors import (
 )
 from mamori.sanitize.policy import EncryptedHandling, Mode, Policy
 from mamori.sanitize.results import FileResult, Finding, Verdict
+
+_log = logging.getLogger(__name__)
 
 # Policy field that decides the handling of each supported detected type.
 CATEGORY: dict[str, str] = {
@@ -343,6 +346,14 @@ def trusted_result(
     detected = untrusted_header.get("detected_type")
     detected = detected if isinstance(detected, str) and detected in filetype.TYPE_INFO else "unknown"
     if "error" in untrusted_header:
+        # Logged for operators (English, no traceback); the user sees only the Japanese reason.
+        _log.info(
+            "sanitize worker failed on %s (sha256 %s): %s %s",
+            filename[:200].encode("unicode_escape").decode("ascii"),
+            digest,
+            _clean_text(untrusted_header.get("error"), 80),
+            _clean_text(untrusted_header.get("detail"), 300),
+        )
         reason = "隔離プロセスで予期しないエラーが発生しました。安全のため削除しました。"
         return _refused(filename, digest, detected, Verdict.REMOVED, reason, findings)
     try:

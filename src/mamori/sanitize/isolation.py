@@ -86,8 +86,18 @@ def _set_cpu_budget(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (target, hard))
 
 
+def _silence_output() -> None:
+    # Parsers (qpdf, oletools, LibreOffice) write warnings about hostile input straight to fd 1/2; the
+    # user must not see them, and the parent learns of failures through the reply instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _worker_main(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _silence_output()
     _leave_network()
     _apply_static_limits(limits)
     while True:
@@ -100,7 +110,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, limits: Limits) ->
         try:
             header, output = task(data, filename, policy)
         except Exception as exc:  # outermost loop of the worker: report, never die silently
-            header, output = {"error": type(exc).__name__}, None
+            header, output = {"error": type(exc).__name__, "detail": str(exc)[:300]}, None
         conn.send_bytes(json.dumps(header, ensure_ascii=False).encode("utf-8"))
         conn.send_bytes(b"" if output is None else output)
         conn.send_bytes(b"1" if output is not None else b"0")
