@@ -27,7 +27,6 @@ def only_images(pdf_bytes: bytes) -> bool:
 @pytest.mark.parametrize(
     ("relative", "finding"),
     [
-        ("dangerzone/sample-doc.doc", None),
         ("oletools/olevba/sample_with_vba.ppt", "vba_macro"),
         ("dangerzone/sample-odt.odt", None),
     ],
