@@ -47,6 +47,9 @@ _PARAGRAPH = frozenset(
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u200b]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _TRACKER_HINT = re.compile(r"(?:open|track|pixel|beacon|/o\.gif|/t\.gif|1x1|spacer|wf/open)", re.IGNORECASE)
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"<[^>]*>")
 _MAX_TABLE_WIDTH = 100
 _LIBXML2_MAX_DEPTH = 250
 _CJK_BREAK = re.compile(
@@ -512,7 +515,8 @@ def html_to_text(
     any input; an empty or unparsable document gives empty text.
     """
     html = decode_html(untrusted_html, charset) if isinstance(untrusted_html, bytes) else untrusted_html
-    html = html.replace("\x00", "")
+    # libxml2 refuses lone surrogates and drops control characters unevenly: normalise both first.
+    html = _SURROGATES.sub("\ufffd", _CONTROLS.sub("", html))
     if not html.strip():
         return HtmlText("")
     # lxml rejects str input with an XML encoding declaration; strip one if present.
@@ -524,7 +528,8 @@ def html_to_text(
     except (etree.ParserError, ValueError):
         root = None
     if root is None:
-        text, stats = defang_text(_WS.sub(" ", html).strip(), remove=links is LinkHandling.REMOVE)
+        plain = _WS.sub(" ", _TAG.sub(" ", html)).strip()
+        text, stats = defang_text(plain, remove=links is LinkHandling.REMOVE)
         return HtmlText(text, links=stats.defanged + stats.removed)
     converter = _Converter(links, hidden_text, remove_tracking_images)
     walker = etree.iterwalk(root, events=("start", "end"))
