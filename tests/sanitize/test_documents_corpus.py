@@ -157,3 +157,25 @@ def test_default_password_workbooks_are_cleaned_of_their_macros(
     assert result.verdict is Verdict.CLEANED
     assert "vba_macro" in {f.code for f in result.findings}
     assert b"vbaProject" not in (result.output or b"")
+
+
+def test_cleaned_office_documents_still_open(results: dict[str, tuple[bytes, FileResult]]) -> None:
+    import io
+    import warnings
+
+    import docx
+    import openpyxl
+
+    opened = 0
+    for _data, result in results.values():
+        if result.verdict is not Verdict.CLEANED or result.output is None:
+            continue
+        if result.detected_type == "docx" and (result.output_filename or "").endswith(".docx"):
+            docx.Document(io.BytesIO(result.output))
+            opened += 1
+        elif result.detected_type == "xlsx" and (result.output_filename or "").endswith(".xlsx"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                openpyxl.load_workbook(io.BytesIO(result.output)).close()
+            opened += 1
+    assert opened >= 15
