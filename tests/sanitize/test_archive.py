@@ -114,3 +114,11 @@ def test_7z_bomb_is_removed() -> None:
     result = sanitize_file(_seven_zip({"z.txt": b"0" * (30 * 1024 * 1024)}), "bomb.7z", Policy())
     assert result.verdict is Verdict.REMOVED
     assert "max_expansion_ratio" in result.reason
+
+
+def test_archive_full_of_hostile_members_still_gets_a_report() -> None:
+    data = zip_of({f"m{i}.csv": f"=cmd|' /C calc {i}'!A0\r\n".encode() for i in range(600)})
+    result = sanitize_file(data, "many.zip", Policy())
+    assert result.verdict is Verdict.CLEANED
+    assert 0 < len(result.findings) <= 200
+    assert all(f.code == "csv_formula" for f in result.findings)

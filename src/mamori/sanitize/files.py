@@ -23,6 +23,9 @@ from mamori.sanitize.results import FileResult, Finding, Verdict
 
 _log = logging.getLogger(__name__)
 
+# Findings carried back from a worker; an archive of many hostile members reports the first ones only.
+MAX_REPORTED_FINDINGS = 200
+
 # Policy field that decides the handling of each supported detected type.
 CATEGORY: dict[str, str] = {
     "pdf": "pdf",
@@ -124,7 +127,10 @@ def process_untrusted(data: bytes, filename: str, policy: object) -> tuple[dict[
         "verdict": result.verdict.value,
         "reason": result.reason,
         "output_filename": result.output_filename,
-        "findings": [[f.code, f.message, f.detail] for f in result.findings],
+        # Bounded so the header always fits the parent's read limit (isolation.MAX_HEADER_BYTES).
+        "findings": [
+            [f.code, f.message[:200], f.detail[:500]] for f in result.findings[:MAX_REPORTED_FINDINGS]
+        ],
     }
     return header, result.output
 
@@ -419,7 +425,7 @@ def _checked_findings(untrusted: object) -> tuple[Finding, ...]:
     if not isinstance(untrusted, list):
         return ()
     findings: list[Finding] = []
-    for item in untrusted[:200]:
+    for item in untrusted[:MAX_REPORTED_FINDINGS]:
         if isinstance(item, list) and len(item) == 3 and all(isinstance(part, str) for part in item):
             code = item[0] if re.fullmatch(r"[a-z_]{1,40}", item[0]) else "unknown"
             findings.append(Finding(code, _clean_text(item[1], 200), _clean_text(item[2], 500)))
