@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from mamori.sanitize import tnef
 from mamori.sanitize._mime import ParseBudget, Part, decode_transfer, is_mime_like, parse_message
 from mamori.sanitize._mime_build import OutputAttachment, build_message
+from mamori.sanitize._mime_flowed import unflow
 from mamori.sanitize._mime_headers import clean_text, decode_address_header, decode_encoded_words
 from mamori.sanitize._mime_notice import notice_text
 from mamori.sanitize.charsets import decode_bytes
@@ -82,7 +83,11 @@ def _plain_text(state: _State, part: Part) -> str:
     decoded = decode_bytes(data, part.content_type.params.get("charset"))
     if not decoded.is_exact:
         state.has_mojibake = True
-    text, stats = defang_text(_clean(decoded.text), remove=state.policy.links is LinkHandling.REMOVE)
+    plain = _clean(decoded.text)
+    params = part.content_type.params
+    if params.get("format", "").lower() == "flowed":
+        plain = unflow(plain, delete_space=params.get("delsp", "").lower() == "yes")
+    text, stats = defang_text(plain, remove=state.policy.links is LinkHandling.REMOVE)
     state.links += stats.defanged + stats.removed
     return text
 
