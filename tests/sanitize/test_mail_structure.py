@@ -281,3 +281,14 @@ def test_password_protected_zip_is_held_and_stamped_encrypted_held() -> None:
     notice = _text(result.output).partition(NOTICE_END)[0]
     assert "  - ppap.zip: 保留（原本は隔離）" in notice
     assert "情報政策課に取り出しを申請" in notice
+
+
+def test_opaque_smime_signed_message_is_held_not_called_encrypted() -> None:
+    raw = HEAD + (
+        b'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n"
+    )
+    result = sanitize_message(raw, Policy())
+    assert result.verdict == "held"
+    assert result.actions == ("ATTACHMENT_HELD",)
+    assert "S/MIME 署名データ" in result.attachments[0].reason

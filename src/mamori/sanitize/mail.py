@@ -288,6 +288,14 @@ def _removed(state: _State, part: Part, reason: str) -> None:
 
 def _held_encrypted(state: _State, part: Part) -> None:
     data = part.body if part.children is None else b""
+    if part.content_type.params.get("smime-type", "").lower() in ("signed-data", "certs-only"):
+        # Opaque S/MIME signing (RFC 8551 §3.5.2): the content sits inside PKCS #7 and is not inspected.
+        reason = "S/MIME 署名データの中身は検査できないため、原本を保留（隔離）しました。"
+        state.results.append(
+            _own_result(_filename(state, part), data, part.content_type.value, Verdict.HELD, reason)
+        )
+        state.actions.add(Action.ATTACHMENT_HELD)
+        return
     verdict = Verdict.HELD if state.policy.encrypted.value == "hold" else Verdict.REMOVED
     reason = "暗号化されているため検査できません。原本は保留（隔離）されています。"
     if verdict is Verdict.REMOVED:
@@ -492,7 +500,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
 
 
 def _message_verdict(root: Part, state: _State) -> str:
-    if root.content_type.value in _ENCRYPTED_TYPES and state.policy.encrypted.value == "hold":
+    if root.content_type.value in _ENCRYPTED_TYPES and any(r.verdict is Verdict.HELD for r in state.results):
         return Verdict.HELD.value
     if Action.TEXTIZED in state.actions:
         return Verdict.CONVERTED.value
