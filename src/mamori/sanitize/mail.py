@@ -20,6 +20,7 @@ from mamori.sanitize._mime_flowed import unflow
 from mamori.sanitize._mime_headers import clean_text, decode_address_header, decode_encoded_words
 from mamori.sanitize._mime_notice import notice_text
 from mamori.sanitize.charsets import decode_bytes
+from mamori.sanitize.errors import SanitizeError
 from mamori.sanitize.files import sanitize_file
 from mamori.sanitize.html import html_to_text
 from mamori.sanitize.links import defang_text
@@ -325,7 +326,11 @@ def sanitize_attachment(state: _State, name: str, data: bytes, content_type: str
         return
     try:
         result = sanitize_file(data, name, state.policy)
-    except Exception:
+    except SanitizeError as exc:
+        reason = f"添付ファイルを無害化できないため削除しました（{exc.message}）。"
+        result = _own_result(name, data, content_type, Verdict.REMOVED, reason)
+    except Exception:  # the per-attachment loop is the outermost one: fail closed (remove) and go on
+        _log.exception("sanitizing an attachment failed; it is removed")
         reason = "添付ファイルの処理中にエラーが発生したため削除しました。"
         result = _own_result(name, data, content_type, Verdict.REMOVED, reason)
     _record(state, result)
