@@ -292,3 +292,14 @@ def test_opaque_smime_signed_message_is_held_not_called_encrypted() -> None:
     assert result.verdict == "held"
     assert result.actions == ("ATTACHMENT_HELD",)
     assert "S/MIME 署名データ" in result.attachments[0].reason
+
+
+def test_oversized_html_body_is_shown_only_in_part_and_reported() -> None:
+    html = "<p>先頭の段落</p>" + "<p>" + "長文" * 400_000 + "</p><p>末尾の段落</p>"
+    raw = HEAD + b"Content-Type: text/html; charset=utf-8\r\n\r\n" + html.encode()
+    assert len(raw) > 2 * 1024 * 1024
+    result = sanitize_message(raw, Policy())
+    body = _body(result.output)
+    assert body.startswith("先頭の段落")
+    assert "末尾の段落" not in body
+    assert _limits(result.report) == ["max_html_bytes"]

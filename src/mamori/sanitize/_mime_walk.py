@@ -25,12 +25,22 @@ from mamori.sanitize.links import defang_text
 from mamori.sanitize.policy import LinkHandling, Policy
 from mamori.sanitize.results import Action, FileResult, Finding, Verdict
 
-__all__ = ["ENCRYPTED_TYPES", "HARD_MAX_DEPTH", "WalkState", "own_result", "sanitize_attachment", "walk"]
+__all__ = [
+    "ENCRYPTED_TYPES",
+    "HARD_MAX_DEPTH",
+    "MAX_HTML_BYTES",
+    "WalkState",
+    "own_result",
+    "sanitize_attachment",
+    "walk",
+]
 
 _log = logging.getLogger("mamori.sanitize.mail")
 
 # Recursion guard independent of the policy: a policy may allow deep nesting, Python's stack may not.
 HARD_MAX_DEPTH = 100
+# Caps the HTML body text-ized per part (memory: lxml trees take about ten times the source size).
+MAX_HTML_BYTES = 2 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BIDI = re.compile(r"[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _TEXT_SUBTYPES = frozenset({"plain", "html", "enriched", "richtext", ""})
@@ -65,6 +75,7 @@ class WalkState:
     links: int = 0
     unnamed: int = 0
     has_mojibake: bool = False
+    limit_hits: list[dict[str, object]] = field(default_factory=list)
 
 
 def _clean(text: str) -> str:
@@ -93,6 +104,12 @@ def _plain_text(state: WalkState, part: Part) -> str:
 
 def _html_text(state: WalkState, part: Part) -> str:
     data = decode_transfer(part.body, part.transfer_encoding)
+    if len(data) > MAX_HTML_BYTES:
+        # A parsed HTML tree costs about ten times its source in memory; real mail bodies are far smaller.
+        data = data[:MAX_HTML_BYTES]
+        size = MAX_HTML_BYTES // (1024 * 1024)
+        message = f"HTML 本文が大きすぎる（{size} MiB 超）ため、先頭部分だけを表示しました。"
+        state.limit_hits.append({"limit": "max_html_bytes", "value": MAX_HTML_BYTES, "message": message})
     policy = state.policy
     result = html_to_text(
         data,

@@ -109,7 +109,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
     else:
         root = parse_message(raw, budget)
         walk(state, root)
-        limit_hits = _limits_report(budget, policy)
+        limit_hits = _limits_report(budget, policy) + state.limit_hits
         if limit_hits:
             state.actions.add(Action.LIMIT_EXCEEDED)
         if budget.defects:
