@@ -17,9 +17,9 @@ pytestmark = pytest.mark.skipif(
     not DOCUMENTS.is_dir(), reason=f"public corpora not found at {CORPORA} (set MAMORI_CORPORA)"
 )
 
-# Legacy Office and OpenDocument files are refused instead of converted here: LibreOffice (optional, a
-# few seconds a file) is exercised on a handful of files in test_libreoffice.py. Inspection still runs.
-POLICY = Policy(legacy_office=Mode.REMOVE, odf=Mode.REMOVE)
+# Legacy Office files are refused instead of converted here: LibreOffice (optional, a few seconds a
+# file) is exercised on a couple of files in test_libreoffice.py. Inspection still runs.
+POLICY = Policy(legacy_office=Mode.REMOVE)
 
 # Samples that carry active content, per documents/SOURCES.md (encrypted ones are checked separately).
 ACTIVE_FOLDERS = ("oletools/excel4-macros/", "oletools/oleform/", "oletools/oleobj/", "oletools/olevba/")

@@ -47,6 +47,7 @@ FINDING_MESSAGES: dict[str, str] = {
     "malformed": "形式が不正です",
     "unsupported": "未対応の形式です",
     "encoding": "文字コードを変換しました",
+    "media": "埋め込みの音声・動画を除去しました",
 }
 
 

@@ -217,15 +217,13 @@ def _convert(data: bytes, detection: filetype.Detection, ctx: Context) -> tuple[
     mode = policy.mode_for(category)
     if category == "legacy_office":
         office_legacy.inspect_legacy(data, ctx.filename, ctx)
-    elif category == "odf":
-        _note_zip_names(data, ctx)
     if mode is Mode.REMOVE:
         raise UnsupportedContent(detail=f"ポリシーで形式「{kind}」は削除と定められています")
     return _dispatch(data, kind, category, mode, ctx), kind
 
 
 def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -> Converted:
-    from mamori.sanitize import archive, images, office, office_legacy, pdf, rtf, svg, text
+    from mamori.sanitize import archive, images, odf, office, office_legacy, pdf, rtf, svg, text
 
     if category == "pdf":
         return pdf.render_pdf(data, ctx) if mode is Mode.RENDER else pdf.clean_pdf(data, ctx)
@@ -239,7 +237,7 @@ def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -
         return office_legacy.convert_with_libreoffice(data, kind, ctx)
     if category == "odf":
         if mode is Mode.STRUCTURAL:
-            raise UnsupportedContent(detail="OpenDocument 文書は構造的な無害化に対応していません")
+            return odf.clean_odf(data, ctx)
         return office_legacy.convert_with_libreoffice(data, _odf_extension(data), ctx)
     if category == "image":
         return images.clean_image(data, kind, ctx)

@@ -119,7 +119,7 @@ class Policy:
     pdf: Mode = Mode.STRUCTURAL
     office: Mode = Mode.STRUCTURAL
     legacy_office: Mode = Mode.RENDER
-    odf: Mode = Mode.RENDER
+    odf: Mode = Mode.STRUCTURAL
     image: Mode = Mode.STRUCTURAL
     svg: Mode = Mode.RENDER
     archive: Mode = Mode.STRUCTURAL
