@@ -15,7 +15,6 @@ from mamori.sanitize.errors import (
     IsolationError,
     LimitExceeded,
     MalformedContent,
-    SanitizeError,
     UnsupportedContent,
 )
 from mamori.sanitize.policy import EncryptedHandling, Mode, Policy
@@ -430,4 +429,4 @@ def _checked_findings(untrusted: object) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
-__all__ = ["SanitizeError", "sanitize_file", "sanitize_member", "sanitize_without_isolation"]
+__all__ = ["sanitize_file", "sanitize_member", "sanitize_without_isolation", "trusted_result"]
