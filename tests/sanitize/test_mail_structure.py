@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import email
 import email.policy
+import hashlib
 from email.message import EmailMessage
 
 import pytest
@@ -303,3 +305,24 @@ def test_oversized_html_body_is_shown_only_in_part_and_reported() -> None:
     assert body.startswith("先頭の段落")
     assert "末尾の段落" not in body
     assert _limits(result.report) == ["max_html_bytes"]
+
+
+def test_uuencoded_file_inside_a_text_body_is_taken_out_and_sanitized() -> None:
+    payload = b"MZ" + bytes(100)
+    lines = b"".join(binascii.b2a_uu(payload[i : i + 45]) for i in range(0, len(payload), 45))
+    body = (
+        b"see attached\r\n\r\nbegin 644 invoice.exe\r\n"
+        + lines.replace(b"\n", b"\r\n")
+        + b"`\r\nend\r\nbye\r\n"
+    )
+    result = sanitize_message(HEAD + b"Content-Type: text/plain\r\n\r\n" + body, Policy())
+    text = _body(result.output)
+    assert "begin 644" not in text
+    assert (
+        "［本文中に埋め込まれていたファイル「invoice.exe」を取り出し、添付ファイルとして処理しました］"
+        in text
+    )
+    assert text.endswith("bye\n")
+    assert [(a.filename, a.verdict.value, a.sha256) for a in result.attachments] == [
+        ("invoice.exe", "removed", hashlib.sha256(payload).hexdigest())
+    ]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from mamori.sanitize import tnef
-from mamori.sanitize._mime import Part, decode_transfer
+from mamori.sanitize._mime import Part, decode_transfer, decode_uuencode
 from mamori.sanitize._mime_build import OutputAttachment
 from mamori.sanitize._mime_flowed import unflow
 from mamori.sanitize._mime_headers import clean_text, decode_encoded_words
@@ -42,6 +42,7 @@ HARD_MAX_DEPTH = 100
 # Caps the HTML body text-ized per part (memory: lxml trees take about ten times the source size).
 MAX_HTML_BYTES = 2 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_UUENCODED = re.compile(r"^begin [0-7]{3,4} ([^\n]{1,255})\n.*?^end[ \t]*$", re.MULTILINE | re.DOTALL)
 _BIDI = re.compile(r"[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _TEXT_SUBTYPES = frozenset({"plain", "html", "enriched", "richtext", ""})
 _TEXTUAL_MESSAGE = frozenset(
@@ -94,12 +95,26 @@ def _plain_text(state: WalkState, part: Part) -> str:
     if not decoded.is_exact:
         state.has_mojibake = True
     plain = _clean(decoded.text)
+    if "begin " in plain:
+        plain = _extract_uuencoded(state, plain)
     params = part.content_type.params
     if params.get("format", "").lower() == "flowed":
         plain = unflow(plain, delete_space=params.get("delsp", "").lower() == "yes")
     text, stats = defang_text(plain, remove=state.policy.links is LinkHandling.REMOVE)
     state.links += stats.defanged + stats.removed
     return text
+
+
+def _extract_uuencoded(state: WalkState, text: str) -> str:
+    """Take uuencoded files out of a text body: Outlook shows them as real attachments otherwise."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = _safe_name(state, match.group(1)) or "uuencode.bin"
+        data = decode_uuencode(match.group(0).encode("ascii", "replace"))
+        sanitize_attachment(state, name, data, "application/octet-stream")
+        return f"［本文中に埋め込まれていたファイル「{name}」を取り出し、添付ファイルとして処理しました］"
+
+    return _UUENCODED.sub(replace, text)
 
 
 def _html_text(state: WalkState, part: Part) -> str:
