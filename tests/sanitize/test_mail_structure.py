@@ -195,6 +195,7 @@ def test_oversized_input_is_removed_whole() -> None:
     raw = HEAD + b"\r\n" + b"a" * 5000
     result = sanitize_message(raw, Policy(limits=Limits(max_input_bytes=1000)))
     assert _limits(result.report) == ["max_input_bytes"]
+    assert result.verdict == "removed"
     assert [a.verdict.value for a in result.attachments] == ["removed"]
     assert "aaaa" not in _body(result.output)
 

@@ -142,7 +142,8 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         text=body,
         attachments=state.outputs,
     )
-    verdict = _message_verdict(root, state)
+    is_oversized = any(hit["limit"] == "max_input_bytes" for hit in limit_hits)
+    verdict = Verdict.REMOVED.value if is_oversized else _message_verdict(root, state)
     report: dict[str, object] = {
         "verdict": verdict,
         "actions": [action.value for action in actions],
