@@ -323,10 +323,3 @@ def encode_param(name: str, value: str) -> str:
         for b in value.encode("utf-8", "replace")
     )
     return f"{name}*=UTF-8''{quoted}"
-
-
-def encode_param_rfc2047(name: str, value: str) -> str:
-    """Encode a parameter the way Japanese mailers read it best: an RFC 2047 word inside quotes."""
-    if value.isascii() and not any(ch < " " for ch in value):
-        return encode_param(name, value)
-    return f'{name}="' + " ".join(encoded_words(value, 60)) + '"'

@@ -217,9 +217,6 @@ def _looks_japanese(text: str) -> float:
     return good / len(text)
 
 
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-
-
 def detect_charset(data: bytes) -> str:
     """Guess the charset of undeclared bytes among ASCII, ISO-2022-JP, UTF-8, CP932 and EUC-JP."""
     if not data:

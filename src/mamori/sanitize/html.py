@@ -208,7 +208,6 @@ class _Converter:
         self.tracking = 0
         self.remote = 0
         self.findings: list[Finding] = []
-        self.quote_depth = 0
         self.styles: dict[str, _Style] = {}
 
     # -- text ----------------------------------------------------------------------------------------
