@@ -327,3 +327,15 @@ def test_uuencoded_file_inside_a_text_body_is_taken_out_and_sanitized() -> None:
     assert [(a.filename, a.verdict.value, a.sha256) for a in result.attachments] == [
         ("invoice.exe", "removed", hashlib.sha256(payload).hexdigest())
     ]
+
+
+def test_calendar_alternative_is_reported_as_an_attachment() -> None:
+    raw = HEAD + (
+        b"Content-Type: multipart/alternative; boundary=A\r\n\r\n"
+        b"--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + "会議の招待です".encode() + b"\r\n"
+        b"--A\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n"
+        b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n--A--\r\n"
+    )
+    result = sanitize_message(raw, Policy())
+    assert _body(result.output) == "会議の招待です\n"
+    assert [a.filename for a in result.attachments] == ["添付ファイル1.ics"]

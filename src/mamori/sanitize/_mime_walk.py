@@ -44,6 +44,7 @@ MAX_HTML_BYTES = 2 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _UUENCODED = re.compile(r"^begin [0-7]{3,4} ([^\n]{1,255})\n.*?^end[ \t]*$", re.MULTILINE | re.DOTALL)
 _BIDI = re.compile(r"[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_BODY_TYPES = frozenset({"text/plain", "text/html", "text/enriched", "text/richtext"})
 _TEXT_SUBTYPES = frozenset({"plain", "html", "enriched", "richtext", ""})
 _TEXTUAL_MESSAGE = frozenset(
     {"delivery-status", "disposition-notification", "feedback-report", "global-delivery-status"}
@@ -223,6 +224,11 @@ def _walk_multipart(state: WalkState, part: Part) -> None:
                     walk(state, child)
                     if len(state.texts) > before:
                         break
+        for child in children:
+            # Other representations (a meeting's text/calendar, a PDF version) are files: report them.
+            ctype = child.content_type
+            if child is not chosen and ctype.maintype != "multipart" and ctype.value not in _BODY_TYPES:
+                walk(state, child)
         return
     if subtype == "signed" and children:
         state.warnings.append("電子署名付きのメールでした。無害化により署名は検証できなくなります。")
