@@ -199,9 +199,8 @@ class _Converter:
         self.out: list[_Out] = [_Out()]
         self.tables: list[_Table] = []
         self.lists: list[list[int]] = []  # per list: [is_ordered, counter]
-        self.anchors: list[tuple[str, int]] = []
+        self.anchors: list[str] = []
         self.pre = 0
-        self.hidden_depth = 0
         self.bg: list[str] = []
         self.link_count = 0
         self.hidden_count = 0
@@ -345,7 +344,7 @@ class _Converter:
         elif tag in ("a", "area"):
             href = el.get("href")
             if href is not None and href.strip() and not href.strip().startswith("#"):
-                self.anchors.append((href, len(buf.parts)))
+                self.anchors.append(href)
                 self.out.append(_Out())
                 marker = "anchor"
         elif tag == "input":
@@ -416,7 +415,7 @@ class _Converter:
             buf.newline(1)
 
     def finish_anchor(self) -> None:
-        href, _ = self.anchors.pop()
+        href = self.anchors.pop()
         inner = self.out.pop()
         shown = inner.value().strip()
         buf = self.out[-1]
