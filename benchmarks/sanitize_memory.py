@@ -43,7 +43,13 @@ def build_mail(target_bytes: int = 25 * 1024 * 1024) -> bytes:
         b"--B\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         + base64.encodebytes(html)
     ]
-    remaining = target_bytes - len(parts[0])
+    # A large CSV that is kept (cleaned) so the output carries a big sanitized attachment too.
+    rows = "\n".join(f"{i},東京都千代田区{i}丁目,{rng.randint(0, 10**6)},=SUM(A{i})" for i in range(90_000))
+    parts.append(
+        b'--B\r\nContent-Type: text/csv; charset=utf-8; name="meibo.csv"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(rows.encode())
+    )
+    remaining = target_bytes - sum(len(part) for part in parts)
     names = ["setup.exe", "tool.js", "data.bin", "archive.scr"]
     index = 0
     while remaining > 1024:

@@ -82,3 +82,43 @@ def test_path_traversal_member_names_stay_inside() -> None:
 def test_archive_with_nothing_deliverable_is_removed() -> None:
     result = sanitize_file(zip_of({"a.exe": b"MZ" + b"\x00" * 64}), "only-exe.zip", Policy())
     assert result.verdict is Verdict.REMOVED
+
+
+def _seven_zip(members: dict[str, bytes], password: str | None = None) -> bytes:
+    import py7zr
+
+    out = io.BytesIO()
+    with py7zr.SevenZipFile(out, "w", password=password) as archive:
+        for name, data in members.items():
+            archive.writestr(data, name)
+    return out.getvalue()
+
+
+def test_7z_members_are_sanitized_and_repacked_as_zip() -> None:
+    data = _seven_zip({"docs/a.docm": docm_with_macro(), "x.exe": b"MZ" + b"\x00" * 64})
+    result = sanitize_file(data, "files.7z", Policy())
+    assert result.verdict is Verdict.CONVERTED
+    assert result.output_filename == "files.zip"
+    inside = members(result.output or b"")
+    assert set(inside) == {"docs/a.docx", REPORT_NAME}
+    assert b"vbaProject" not in inside["docs/a.docx"]
+
+
+def test_password_7z_is_held() -> None:
+    result = sanitize_file(_seven_zip({"a.txt": b"secret"}, password="pw"), "ppap.7z", Policy())
+    assert result.verdict is Verdict.HELD
+    assert "password_archive" in {f.code for f in result.findings}
+
+
+def test_7z_bomb_is_removed() -> None:
+    result = sanitize_file(_seven_zip({"z.txt": b"0" * (30 * 1024 * 1024)}), "bomb.7z", Policy())
+    assert result.verdict is Verdict.REMOVED
+    assert "max_expansion_ratio" in result.reason
+
+
+def test_archive_full_of_hostile_members_still_gets_a_report() -> None:
+    data = zip_of({f"m{i}.csv": f"=cmd|' /C calc {i}'!A0\r\n".encode() for i in range(600)})
+    result = sanitize_file(data, "many.zip", Policy())
+    assert result.verdict is Verdict.CLEANED
+    assert 0 < len(result.findings) <= 200
+    assert all(f.code == "csv_formula" for f in result.findings)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mamori.sanitize import FileResult, Policy, Verdict, sanitize_file
+from mamori.sanitize import FileResult, Mode, Policy, Verdict, sanitize_file
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CORPORA = Path(os.environ.get("MAMORI_CORPORA", REPOSITORY / ".." / "shared" / "corpora"))
@@ -16,6 +16,10 @@ DOCUMENTS = CORPORA / "documents"
 pytestmark = pytest.mark.skipif(
     not DOCUMENTS.is_dir(), reason=f"public corpora not found at {CORPORA} (set MAMORI_CORPORA)"
 )
+
+# Legacy Office files are refused instead of converted here: LibreOffice (optional, a few seconds a
+# file) is exercised on a couple of files in test_libreoffice.py. Inspection still runs.
+POLICY = Policy(legacy_office=Mode.REMOVE)
 
 # Samples that carry active content, per documents/SOURCES.md (encrypted ones are checked separately).
 ACTIVE_FOLDERS = ("oletools/excel4-macros/", "oletools/oleform/", "oletools/oleobj/", "oletools/olevba/")
@@ -65,7 +69,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, 
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(DOCUMENTS / relative, copy)
         data = copy.read_bytes()
-        outcome[relative] = (data, sanitize_file(data, copy.name, Policy()))
+        outcome[relative] = (data, sanitize_file(data, copy.name, POLICY))
     return outcome
 
 
@@ -100,7 +104,7 @@ def test_cleaned_outputs_carry_no_active_content_on_a_second_pass(
     for relative, (_data, result) in results.items():
         if result.output is None or result.detected_type not in ("docx", "xlsx", "pptx", "pdf", "csv"):
             continue
-        again = sanitize_file(result.output, result.output_filename or "out", Policy())
+        again = sanitize_file(result.output, result.output_filename or "out", POLICY)
         assert not again.has_active_content, (relative, again.findings)
         checked += 1
     assert checked > 40
@@ -153,3 +157,25 @@ def test_default_password_workbooks_are_cleaned_of_their_macros(
     assert result.verdict is Verdict.CLEANED
     assert "vba_macro" in {f.code for f in result.findings}
     assert b"vbaProject" not in (result.output or b"")
+
+
+def test_cleaned_office_documents_still_open(results: dict[str, tuple[bytes, FileResult]]) -> None:
+    import io
+    import warnings
+
+    import docx
+    import openpyxl
+
+    opened = 0
+    for _data, result in results.values():
+        if result.verdict is not Verdict.CLEANED or result.output is None:
+            continue
+        if result.detected_type == "docx" and (result.output_filename or "").endswith(".docx"):
+            docx.Document(io.BytesIO(result.output))
+            opened += 1
+        elif result.detected_type == "xlsx" and (result.output_filename or "").endswith(".xlsx"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                openpyxl.load_workbook(io.BytesIO(result.output)).close()
+            opened += 1
+    assert opened >= 15

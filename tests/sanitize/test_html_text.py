@@ -155,3 +155,16 @@ def test_any_text_converts_without_clickable_urls(html: str) -> None:
 @given(st.binary(max_size=400), st.sampled_from([None, "utf-8", "iso-2022-jp", "shift_jis", "bogus"]))
 def test_any_bytes_convert_to_text(data: bytes, charset: str | None) -> None:
     assert isinstance(html_to_text(data, charset=charset).text, str)
+
+
+def test_lone_surrogates_and_control_characters_do_not_break_parsing() -> None:
+    assert html_to_text("\ud800<p>x</p>").text == "\ufffd\n\nx"
+    assert html_to_text("a\x01b<p>x\x0b</p>").text == "ab\n\nx"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=200))
+def test_any_unicode_including_surrogates_gives_clean_text(html: str) -> None:
+    text = html_to_text(html).text
+    text.encode("utf-8")
+    assert not any(ch < " " and ch not in "\n\t" for ch in text)

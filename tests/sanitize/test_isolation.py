@@ -69,7 +69,7 @@ def test_memory_exhaustion_fails_inside_the_worker() -> None:
     pool = WorkerPool(size=1)
     limits = Limits(memory_bytes=1024 * 1024 * 1024)
     reply = pool.run(hungry_task, b"", "x", Policy(limits=limits), limits)
-    assert reply.untrusted_header == {"error": "MemoryError"}
+    assert reply.untrusted_header["error"] == "MemoryError"
     pool.close()
 
 
@@ -139,3 +139,32 @@ def test_reply_text_loses_control_characters() -> None:
     assert result.detected_type == "unknown"
     assert result.reason == "悪意[31m"
     assert [f.code for f in result.findings] == ["unknown"]
+
+
+def echo_task(data: bytes, filename: str, policy: object) -> tuple[dict[str, object], bytes | None]:
+    if data == b"hang":
+        time.sleep(30)
+    return {"name": filename}, data
+
+
+def test_threads_share_a_small_pool_even_when_workers_die() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = WorkerPool(size=2)
+    limits = Limits(wall_seconds=2)
+    policy = Policy(limits=limits)
+
+    def one(index: int) -> str:
+        data = b"hang" if index % 5 == 0 else str(index).encode()
+        try:
+            reply = pool.run(echo_task, data, f"f{index}", policy, limits)
+        except IsolationError:
+            return "killed"
+        assert reply.untrusted_output == data
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=6) as threads:
+        outcomes = list(threads.map(one, range(12)))
+    pool.close()
+    assert outcomes.count("killed") == 3
+    assert outcomes.count("ok") == 9

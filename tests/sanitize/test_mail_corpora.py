@@ -89,6 +89,7 @@ def test_corpus_message_becomes_well_formed_text_message(path: Path) -> None:
     message = _assert_well_formed(result.output)
     assert _body(message).startswith("【無害化のお知らせ】")
     assert result.report["verdict"] in ("cleaned", "converted", "held")
+    assert "error" not in result.report
     assert isinstance(result.report["attachments"], list)
     for item in result.report["attachments"]:
         assert set(item) >= {"filename", "content_type", "sha256", "verdict", "reason", "output_filename"}
@@ -262,7 +263,12 @@ def test_tnef_names_come_out_of_the_stream() -> None:
     raw = _wrap_tnef((CORPORA / "email-misc" / "tnef" / "tnefparse__umlaut.tnef").read_bytes())
     report = sanitize_message(raw, Policy()).report
     names = [item["filename"] for item in report["attachments"]]  # type: ignore[attr-defined]
-    assert names == ["TBZ PARIV GmbH.jpg", "image003.jpg", "UmlautAnhang-äüö.txt"]
+    assert names == [
+        "本文（Outlook リッチテキスト）.rtf",
+        "TBZ PARIV GmbH.jpg",
+        "image003.jpg",
+        "UmlautAnhang-äüö.txt",
+    ]
 
 
 def test_tnef_with_broken_signature_is_removed() -> None:

@@ -33,7 +33,7 @@ def _body(message: EmailMessage) -> str:
 
 
 def test_corpus_has_the_promised_cases() -> None:
-    assert len(CASES) >= 12
+    assert len(CASES) >= 15
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -60,6 +60,9 @@ def test_body_text_equals_expected_text(name: str) -> None:
             "サポート窓口 <support@evil.example.net>",
         ),
         ("forwarded_rfc822", "Fwd: 打ち合わせ", "suzuki@example.jp"),
+        ("html_iso2022jp_meta_sjis", "防災訓練", "bousai@example.lg.jp"),
+        ("raw_iso2022jp_headers", "【連絡】庁舎停電", "総務課 <soumu@example.lg.jp>"),
+        ("shiftjis_filename_word", "請求書", "keiri@example.co.jp"),
     ],
 )
 def test_subject_and_sender_are_decoded_and_re_encoded(name: str, subject: str, sender: str) -> None:
@@ -105,3 +108,10 @@ def test_notice_lists_each_attachment_with_its_fate() -> None:
     assert "・添付ファイル 2 件:" in notice
     assert "  - 名簿.exe: 削除（実行される可能性のある形式（.exe）のため削除しました。）" in notice
     assert "  - 議事録（第１回）.pdf: " in notice
+
+
+def test_shift_jis_encoded_word_file_name_is_decoded() -> None:
+    _, report = _sanitized("shiftjis_filename_word")
+    attachments = report["attachments"]
+    assert isinstance(attachments, list)
+    assert [item["filename"] for item in attachments] == ["請求書①.pdf"]

@@ -179,3 +179,50 @@ def test_zip_bomb_inside_office_container_is_refused() -> None:
     result = sanitize_file(bomb, "bomb.docx", Policy())
     assert result.verdict is Verdict.REMOVED
     assert "max_expansion_ratio" in result.reason
+
+
+def test_file_and_unc_hyperlinks_point_nowhere_but_keep_their_text() -> None:
+    rels = (
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'hyperlink" Target="file://///attacker.example/share/x.lnk" TargetMode="External"/>'
+    )
+    body = '<w:p><w:hyperlink r:id="rId3"><w:r><w:t>資料はこちら</w:t></w:r></w:hyperlink></w:p>'
+    result = sanitize_file(docx(body, document_rels=rels), "unc.docx", Policy())
+    output = result.output or b""
+    assert "attacker.example" not in read(output, "word/_rels/document.xml.rels")
+    assert "資料はこちら" in read(output, "word/document.xml")
+    assert "external_relationship" in {f.code for f in result.findings}
+
+
+def test_alt_chunk_documents_are_removed() -> None:
+    rels = (
+        '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'aFChunk" Target="chunk.rtf"/>'
+    )
+    body = paragraph("本文") + '<w:altChunk r:id="rId4"/>'
+    chunk = rb"{\rtf1 {\object\objdata 0105}}"
+    result = sanitize_file(
+        docx(body, document_rels=rels, extra_parts={"word/chunk.rtf": chunk}), "a.docx", Policy()
+    )
+    output = result.output or b""
+    assert "word/chunk.rtf" not in names(output)
+    assert "altChunk" not in read(output, "word/document.xml")
+    assert "embedded_document" in {f.code for f in result.findings}
+
+
+def test_entity_bomb_in_an_office_part_is_refused() -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<r>&b;</r>"
+    )
+    result = sanitize_file(
+        docx(paragraph("x"), extra_parts={"word/custom.xml": bomb.encode()}), "b.docx", Policy()
+    )
+    assert result.verdict is Verdict.REMOVED
+    assert "DTD" in result.reason
+
+
+def test_part_names_that_climb_out_are_refused() -> None:
+    result = sanitize_file(docx(paragraph("x"), extra_parts={"../../evil.txt": b"x"}), "p.docx", Policy())
+    assert result.verdict is Verdict.REMOVED

@@ -16,6 +16,7 @@ FINDING_MESSAGES: dict[str, str] = {
     "dde": "DDE（動的データ交換）フィールドが含まれていました",
     "ole_object": "埋め込み OLE オブジェクトが含まれていました",
     "activex": "ActiveX コントロールが含まれていました",
+    "embedded_document": "別形式の文書（altChunk）が埋め込まれていました",
     "external_relationship": "外部リソースへの参照が含まれていました",
     "external_link": "外部ブックへのリンクが含まれていました",
     "remote_template": "外部テンプレートへの参照が含まれていました",
@@ -46,6 +47,7 @@ FINDING_MESSAGES: dict[str, str] = {
     "malformed": "形式が不正です",
     "unsupported": "未対応の形式です",
     "encoding": "文字コードを変換しました",
+    "media": "埋め込みの音声・動画を除去しました",
 }
 
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from mamori.sanitize._mime_headers import ContentType, decode_raw_header, parse_content_type, parse_params
 
-__all__ = ["ParseBudget", "Part", "decode_transfer", "is_mime_like", "parse_message"]
+__all__ = ["ParseBudget", "Part", "decode_transfer", "decode_uuencode", "is_mime_like", "parse_message"]
 
 _HEADER_LINE = re.compile(rb"[!-9;-~]{1,200}[ \t]*:")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_NOT_BASE64 = bytes(byte for byte in range(256) if byte not in _BASE64_ALPHABET)
 _MESSAGE_TYPES = frozenset({"rfc822", "global", "news"})
 
 
@@ -160,7 +162,7 @@ def _content_type(headers: list[tuple[str, bytes]], default: str, budget: ParseB
 def decode_transfer(body: bytes, encoding: str) -> bytes:
     """Undo a Content-Transfer-Encoding leniently (broken base64 decodes as far as it is valid)."""
     if encoding == "base64":
-        cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", body)
+        cleaned = body.translate(None, _NOT_BASE64)
         cleaned = cleaned[:-1] if len(cleaned) % 4 == 1 else cleaned
         cleaned += b"=" * (-len(cleaned) % 4)
         try:
@@ -170,11 +172,12 @@ def decode_transfer(body: bytes, encoding: str) -> bytes:
     if encoding in ("quoted-printable", "quoted_printable"):
         return binascii.a2b_qp(body)
     if encoding in ("x-uuencode", "uuencode", "x-uue"):
-        return _uudecode(body)
+        return decode_uuencode(body)
     return body
 
 
-def _uudecode(body: bytes) -> bytes:
+def decode_uuencode(body: bytes) -> bytes:
+    """Decode the first uuencoded file in body (from its ``begin`` line to ``end``), leniently."""
     out: list[bytes] = []
     started = False
     for line in body.split(b"\n"):

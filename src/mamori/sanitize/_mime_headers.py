@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,60})\?([bBqQ])\?([^?]*?)\?=")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]+")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _MAX_LINE = 76
 
@@ -323,10 +323,3 @@ def encode_param(name: str, value: str) -> str:
         for b in value.encode("utf-8", "replace")
     )
     return f"{name}*=UTF-8''{quoted}"
-
-
-def encode_param_rfc2047(name: str, value: str) -> str:
-    """Encode a parameter the way Japanese mailers read it best: an RFC 2047 word inside quotes."""
-    if value.isascii() and not any(ch < " " for ch in value):
-        return encode_param(name, value)
-    return f'{name}="' + " ".join(encoded_words(value, 60)) + '"'

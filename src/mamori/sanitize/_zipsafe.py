@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 
 from mamori.sanitize._context import Context
 from mamori.sanitize.errors import EncryptedContent, LimitExceeded, MalformedContent
 
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError, KeyError)
+# What zipfile raises on hostile archives, including its decompressors' own errors.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    KeyError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def open_zip(data: bytes, ctx: Context, what: str) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:

@@ -79,7 +79,7 @@ def normalize_charset(untrusted_label: str | None) -> str | None:
         return _ALIASES[label]
     try:
         info = codecs.lookup(label)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the label
         return None
     # Only text encodings: "base64", "rot13", "zlib" and friends are codecs too, but not charsets.
     if not getattr(info, "_is_text_encoding", True):
@@ -122,6 +122,22 @@ def _decode_ascii(segment: bytes) -> tuple[str, bool]:
     return text, "\x1b" not in text
 
 
+def _jis_to_text_via_cp932(line: bytes) -> str:
+    """Decode JIS X 0208 pairs through CP932; a byte pair outside 0x21-0x7E becomes U+FFFD."""
+    out: list[str] = []
+    run = bytearray()
+    for k in range(0, len(line), 2):
+        first, second = line[k], line[k + 1]
+        if 0x21 <= first <= 0x7E and 0x21 <= second <= 0x7E:
+            run += _jis_pair_to_cp932(first, second)
+            continue
+        out.append(run.decode("cp932", "replace"))
+        out.append("\ufffd")
+        run.clear()
+    out.append(run.decode("cp932", "replace"))
+    return "".join(out)
+
+
 def _decode_double(segment: bytes, mode: str) -> tuple[str, bool]:
     out: list[str] = []
     exact = True
@@ -139,8 +155,7 @@ def _decode_double(segment: bytes, mode: str) -> tuple[str, bool]:
                 # Plain JIS X 0208 decodes in C; only runs with NEC/IBM rows need the CP932 path.
                 text = (b"\x1b$B" + line).decode("iso2022_jp")
             except UnicodeDecodeError:
-                sjis = b"".join(_jis_pair_to_cp932(line[k], line[k + 1]) for k in range(0, len(line), 2))
-                text = sjis.decode("cp932", "replace")
+                text = _jis_to_text_via_cp932(line)
         elif mode == "jis0212":
             euc = bytes(byte | 0x80 for byte in line)
             text = b"".join(b"\x8f" + euc[k : k + 2] for k in range(0, len(euc), 2)).decode(
@@ -200,9 +215,6 @@ def _looks_japanese(text: str) -> float:
         elif 0x4E00 <= o <= 0x9FFF:
             good += 1
     return good / len(text)
-
-
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 def detect_charset(data: bytes) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import re
 import sys
 from collections import Counter
@@ -15,6 +16,9 @@ from mamori.sanitize.errors import SanitizeError
 from mamori.sanitize.policy import Mode, Policy
 from mamori.sanitize.report import file_report, verdict_label, write_bytes, write_json
 from mamori.sanitize.results import FileResult, Verdict
+
+# Tracebacks go to the log at INFO (hidden unless an operator configures logging); users read Japanese.
+_log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -146,7 +150,11 @@ def run_file(args: argparse.Namespace) -> int:
         return _error(exc.message)
     from mamori.sanitize.files import sanitize_file
 
-    result = sanitize_file(data, Path(args.input).name, policy)
+    try:
+        result = sanitize_file(data, Path(args.input).name, policy)
+    except Exception:  # outermost level of the command: log, answer in Japanese, write nothing
+        _log.info("sanitize file failed", exc_info=True)
+        return _error("無害化処理で予期しないエラーが発生しました。出力は書き込んでいません")
     try:
         if result.is_delivered:
             assert result.output is not None
@@ -172,7 +180,11 @@ def run_mail(args: argparse.Namespace) -> int:
         return _error(exc.message)
     from mamori.sanitize import sanitize_message
 
-    result = sanitize_message(raw, policy)
+    try:
+        result = sanitize_message(raw, policy)
+    except Exception:  # outermost level of the command: log, answer in Japanese, write nothing
+        _log.info("sanitize mail failed", exc_info=True)
+        return _error("無害化処理で予期しないエラーが発生しました。出力は書き込んでいません")
     try:
         write_bytes(Path(args.output), result.output)
         if args.report:
@@ -213,6 +225,11 @@ def run_batch(args: argparse.Namespace) -> int:
             except OSError as exc:
                 rows.append(
                     {"input": str(relative), "verdict": "error", "reason": f"入出力エラー（{exc.strerror}）"}
+                )
+            except Exception:  # outermost loop: record the file as failed and go on with the next
+                _log.info("sanitize batch item failed", exc_info=True)
+                rows.append(
+                    {"input": str(relative), "verdict": "error", "reason": "予期しないエラー（出力なし）"}
                 )
             progress.advance(task)
     counts = Counter(str(row["verdict"]) for row in rows)

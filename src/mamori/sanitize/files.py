@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 
@@ -14,11 +15,15 @@ from mamori.sanitize.errors import (
     IsolationError,
     LimitExceeded,
     MalformedContent,
-    SanitizeError,
     UnsupportedContent,
 )
 from mamori.sanitize.policy import EncryptedHandling, Mode, Policy
 from mamori.sanitize.results import FileResult, Finding, Verdict
+
+_log = logging.getLogger(__name__)
+
+# Findings carried back from a worker; an archive of many hostile members reports the first ones only.
+MAX_REPORTED_FINDINGS = 200
 
 # Policy field that decides the handling of each supported detected type.
 CATEGORY: dict[str, str] = {
@@ -44,6 +49,7 @@ CATEGORY: dict[str, str] = {
     "tsv": "text",
     "html": "html",
     "rtf": "rtf",
+    "odf": "odf",
 }
 # Types refused outright, with the finding each one means.
 _DANGEROUS: dict[str, str] = {
@@ -120,7 +126,10 @@ def process_untrusted(data: bytes, filename: str, policy: object) -> tuple[dict[
         "verdict": result.verdict.value,
         "reason": result.reason,
         "output_filename": result.output_filename,
-        "findings": [[f.code, f.message, f.detail] for f in result.findings],
+        # Bounded so the header always fits the parent's read limit (isolation.MAX_HEADER_BYTES).
+        "findings": [
+            [f.code, f.message[:200], f.detail[:500]] for f in result.findings[:MAX_REPORTED_FINDINGS]
+        ],
     }
     return header, result.output
 
@@ -213,7 +222,7 @@ def _convert(data: bytes, detection: filetype.Detection, ctx: Context) -> tuple[
 
 
 def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -> Converted:
-    from mamori.sanitize import archive, images, office, office_legacy, pdf, rtf, svg, text
+    from mamori.sanitize import archive, images, odf, office, office_legacy, pdf, rtf, svg, text
 
     if category == "pdf":
         return pdf.render_pdf(data, ctx) if mode is Mode.RENDER else pdf.clean_pdf(data, ctx)
@@ -225,13 +234,17 @@ def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -
         if mode is Mode.STRUCTURAL:
             raise UnsupportedContent(detail="旧形式の Office 文書は構造的な無害化に対応していません")
         return office_legacy.convert_with_libreoffice(data, kind, ctx)
+    if category == "odf":
+        if mode is Mode.STRUCTURAL:
+            return odf.clean_odf(data, ctx)
+        return office_legacy.convert_with_libreoffice(data, _odf_extension(data), ctx)
     if category == "image":
         return images.clean_image(data, kind, ctx)
     if category == "svg":
         return svg.clean_svg(data, ctx)
     if category == "archive":
         if kind == "7z":
-            raise UnsupportedContent(detail="7z 形式の展開には対応していません")
+            return archive.clean_7z(data, ctx, sanitize_member)
         return archive.clean_zip(data, ctx, sanitize_member)
     if category == "html":
         return text.html_file_to_text(data, ctx)
@@ -240,6 +253,15 @@ def _dispatch(data: bytes, kind: str, category: str, mode: Mode, ctx: Context) -
     if kind in ("csv", "tsv"):
         return text.clean_delimited(data, kind, ctx)
     return text.clean_text(data, ctx)
+
+
+def _odf_extension(data: bytes) -> str:
+    # LibreOffice picks its import filter partly by extension: give it the one the mimetype names.
+    head = data[:200]
+    for marker, extension in ((b"spreadsheet", "ods"), (b"presentation", "odp"), (b"graphics", "odg")):
+        if marker in head:
+            return extension
+    return "odt"
 
 
 _XLM_IN_TEXT = re.compile(rb"EXEC\(|CALL\(|REGISTER\(|RUN\(|HALT\(", re.IGNORECASE)
@@ -327,6 +349,14 @@ def trusted_result(
     detected = untrusted_header.get("detected_type")
     detected = detected if isinstance(detected, str) and detected in filetype.TYPE_INFO else "unknown"
     if "error" in untrusted_header:
+        # Logged for operators (English, no traceback); the user sees only the Japanese reason.
+        _log.info(
+            "sanitize worker failed on %s (sha256 %s): %s %s",
+            filename[:200].encode("unicode_escape").decode("ascii"),
+            digest,
+            _clean_text(untrusted_header.get("error"), 80),
+            _clean_text(untrusted_header.get("detail"), 300),
+        )
         reason = "隔離プロセスで予期しないエラーが発生しました。安全のため削除しました。"
         return _refused(filename, digest, detected, Verdict.REMOVED, reason, findings)
     try:
@@ -392,11 +422,11 @@ def _checked_findings(untrusted: object) -> tuple[Finding, ...]:
     if not isinstance(untrusted, list):
         return ()
     findings: list[Finding] = []
-    for item in untrusted[:200]:
+    for item in untrusted[:MAX_REPORTED_FINDINGS]:
         if isinstance(item, list) and len(item) == 3 and all(isinstance(part, str) for part in item):
             code = item[0] if re.fullmatch(r"[a-z_]{1,40}", item[0]) else "unknown"
             findings.append(Finding(code, _clean_text(item[1], 200), _clean_text(item[2], 500)))
     return tuple(findings)
 
 
-__all__ = ["SanitizeError", "sanitize_file", "sanitize_member", "sanitize_without_isolation"]
+__all__ = ["sanitize_file", "sanitize_member", "sanitize_without_isolation", "trusted_result"]

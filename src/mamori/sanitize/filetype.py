@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import olefile
@@ -110,6 +112,18 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    KeyError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+)
 _TEXTUAL_TYPES = frozenset({"text", "csv", "tsv", "html", "svg", "office_xml", "script", "sylk"})
 
 _OOXML_MAIN = {
@@ -220,7 +234,7 @@ def _zip_kind(data: bytes) -> tuple[str, bool]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         return "unknown", False
     lowered = {name.lower(): name for name in names}
     if "[content_types].xml" in lowered:
@@ -228,7 +242,7 @@ def _zip_kind(data: bytes) -> tuple[str, bool]:
     if "mimetype" in lowered:
         try:
             mimetype = archive.read(lowered["mimetype"])[:100]
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        except _ZIP_ERRORS:
             mimetype = b""
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
             return "odf", False
@@ -248,7 +262,7 @@ def _ooxml_kind(archive: zipfile.ZipFile, name: str) -> str:
         if info.file_size > 1024 * 1024:
             return "unknown"
         types = archive.read(name).decode("utf-8", "replace").lower()
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+    except _ZIP_ERRORS:
         return "unknown"
     for marker in re.findall(r'contenttype="([^"]+\.main(?:\+xml)?)"', types):
         for key, kind in _OOXML_MAIN.items():

@@ -46,14 +46,10 @@ _PARAGRAPH = frozenset(
 )
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u200b]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_STYLE_HIDDEN = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)"
-    r"|(?<![-\w])(?:max-)?height\s*:\s*0(?:px)?\s*;.*overflow\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-_STYLE_COLOR = re.compile(r"(?<![-\w])color\s*:\s*([#\w(),. ]+?)\s*(?:;|$|!)", re.IGNORECASE)
-_STYLE_BG = re.compile(r"background(?:-color)?\s*:\s*([#\w(),. ]+?)\s*(?:;|$|!)", re.IGNORECASE)
 _TRACKER_HINT = re.compile(r"(?:open|track|pixel|beacon|/o\.gif|/t\.gif|1x1|spacer|wf/open)", re.IGNORECASE)
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"<[^>]*>")
 _MAX_TABLE_WIDTH = 100
 _LIBXML2_MAX_DEPTH = 250
 _CJK_BREAK = re.compile(
@@ -155,6 +151,40 @@ class _Out:
         return "".join(self.parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """What the sanitizer needs from one inline style attribute."""
+
+    is_hidden: bool = False
+    colour: str = ""
+    background: str = ""
+
+
+_NO_STYLE = _Style()
+_ZERO = re.compile(r"0(?:\.0*)?(?:px|pt|em|rem|%)?")
+
+
+def _parse_style(style: str) -> _Style:
+    """Parse ``prop: value`` declarations (CSS 2.1 §4.1.8; later declarations win, !important ignored)."""
+    values: dict[str, str] = {}
+    for declaration in style.lower().split(";"):
+        name, colon, value = declaration.partition(":")
+        if colon:
+            values[name.strip()] = value.replace("!important", "").strip()
+    is_hidden = (
+        values.get("display") == "none"
+        or values.get("visibility") == "hidden"
+        or bool(_ZERO.fullmatch(values.get("font-size", "x")))
+        or bool(_ZERO.fullmatch(values.get("opacity", "x")))
+        or (
+            bool(_ZERO.fullmatch(values.get("max-height", values.get("height", "x"))))
+            and values.get("overflow") == "hidden"
+        )
+    )
+    background = values.get("background-color") or values.get("background", "").split(" ")[0]
+    return _Style(is_hidden, _colour(values.get("color", "")), _colour(background))
+
+
 @dataclass
 class _Table:
     rows: list[list[str]] = field(default_factory=list)
@@ -169,16 +199,15 @@ class _Converter:
         self.out: list[_Out] = [_Out()]
         self.tables: list[_Table] = []
         self.lists: list[list[int]] = []  # per list: [is_ordered, counter]
-        self.anchors: list[tuple[str, int]] = []
+        self.anchors: list[str] = []
         self.pre = 0
-        self.hidden_depth = 0
         self.bg: list[str] = []
         self.link_count = 0
         self.hidden_count = 0
         self.tracking = 0
         self.remote = 0
         self.findings: list[Finding] = []
-        self.quote_depth = 0
+        self.styles: dict[str, _Style] = {}
 
     # -- text ----------------------------------------------------------------------------------------
     def emit(self, raw: str | None) -> None:
@@ -208,33 +237,35 @@ class _Converter:
             self.out[-1].text(text)
 
     # -- element handlers ----------------------------------------------------------------------------
-    def is_hidden(self, el: etree._Element) -> bool:
-        if el.get("hidden") is not None or (el.get("aria-hidden") == "true" and el.tag != "img"):
-            return el.get("hidden") is not None
-        style = el.get("style")
-        if not style:
-            font = el.get("color") if el.tag == "font" else None
-            return bool(font and self.bg and _colour(font) == self.bg[-1])
-        if _STYLE_HIDDEN.search(style):
+    def style(self, el: etree._Element) -> _Style:
+        """Return the parsed inline style of an element (newsletters repeat the same style strings)."""
+        raw = el.get("style")
+        if not raw:
+            return _NO_STYLE
+        parsed = self.styles.get(raw)
+        if parsed is None:
+            parsed = _parse_style(raw)
+            if len(self.styles) < 5000:
+                self.styles[raw] = parsed
+        return parsed
+
+    def is_hidden(self, el: etree._Element, style: _Style) -> bool:
+        if el.get("hidden") is not None:
             return True
-        colour = _STYLE_COLOR.search(style)
+        if style.is_hidden:
+            return True
+        colour = style.colour or (_colour(el.get("color") or "") if el.tag == "font" else "")
         if colour:
-            bg = _STYLE_BG.search(style)
-            background = _colour(bg.group(1)) if bg else (self.bg[-1] if self.bg else "#ffffff")
-            if _colour(colour.group(1)) == background:
-                return True
+            # Only a known background counts: a class-styled dark cell would make white text look hidden.
+            background = style.background or (self.bg[-1] if self.bg else "")
+            return colour == background
         return False
 
-    def background(self, el: etree._Element) -> str | None:
+    def background(self, el: etree._Element, style: _Style) -> str | None:
         bg = el.get("bgcolor")
         if bg:
             return _colour(bg)
-        style = el.get("style")
-        if style:
-            match = _STYLE_BG.search(style)
-            if match:
-                return _colour(match.group(1))
-        return None
+        return style.background or None
 
     def start(self, el: etree._Element, walker: etree.iterwalk) -> str | None:
         """Handle an opening tag; return a marker telling ``end`` what to undo."""
@@ -253,7 +284,8 @@ class _Converter:
                 if src:
                     self.remote += 1
             return "skip"
-        if has_attributes and self.is_hidden(el):
+        style = self.style(el) if has_attributes else _NO_STYLE
+        if has_attributes and self.is_hidden(el, style):
             self.hidden_count += 1
             if self.hidden_mode is HiddenText.DROP:
                 walker.skip_subtree()
@@ -261,7 +293,7 @@ class _Converter:
             self.out[-1].text(" ［非表示テキスト: ")
             return "hidden"
         marker = None
-        bg = self.background(el) if has_attributes else None
+        bg = self.background(el, style) if has_attributes else None
         if bg:
             self.bg.append(bg)
         buf = self.out[-1]
@@ -312,7 +344,7 @@ class _Converter:
         elif tag in ("a", "area"):
             href = el.get("href")
             if href is not None and href.strip() and not href.strip().startswith("#"):
-                self.anchors.append((href, len(buf.parts)))
+                self.anchors.append(href)
                 self.out.append(_Out())
                 marker = "anchor"
         elif tag == "input":
@@ -383,7 +415,7 @@ class _Converter:
             buf.newline(1)
 
     def finish_anchor(self) -> None:
-        href, _ = self.anchors.pop()
+        href = self.anchors.pop()
         inner = self.out.pop()
         shown = inner.value().strip()
         buf = self.out[-1]
@@ -415,7 +447,7 @@ class _Converter:
 
     def render_table(self, table: _Table) -> None:
         buf = self.out[-1]
-        rows = [row for row in table.rows if any(cell for cell in row)]
+        rows = [row for row in table.rows if any(row)]
         if not rows:
             return
         columns = max(len(row) for row in rows)
@@ -481,7 +513,8 @@ def html_to_text(
     any input; an empty or unparsable document gives empty text.
     """
     html = decode_html(untrusted_html, charset) if isinstance(untrusted_html, bytes) else untrusted_html
-    html = html.replace("\x00", "")
+    # libxml2 refuses lone surrogates and drops control characters unevenly: normalise both first.
+    html = _SURROGATES.sub("\ufffd", _CONTROLS.sub("", html))
     if not html.strip():
         return HtmlText("")
     # lxml rejects str input with an XML encoding declaration; strip one if present.
@@ -493,7 +526,8 @@ def html_to_text(
     except (etree.ParserError, ValueError):
         root = None
     if root is None:
-        text, stats = defang_text(_WS.sub(" ", html).strip(), remove=links is LinkHandling.REMOVE)
+        plain = _WS.sub(" ", _TAG.sub(" ", html)).strip()
+        text, stats = defang_text(plain, remove=links is LinkHandling.REMOVE)
         return HtmlText(text, links=stats.defanged + stats.removed)
     converter = _Converter(links, hidden_text, remove_tracking_images)
     walker = etree.iterwalk(root, events=("start", "end"))

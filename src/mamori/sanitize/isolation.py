@@ -17,7 +17,6 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
-import queue
 import resource
 import signal
 import threading
@@ -86,8 +85,18 @@ def _set_cpu_budget(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (target, hard))
 
 
+def _silence_output() -> None:
+    # Parsers (qpdf, oletools, LibreOffice) write warnings about hostile input straight to fd 1/2; the
+    # user must not see them, and the parent learns of failures through the reply instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _worker_main(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _silence_output()
     _leave_network()
     _apply_static_limits(limits)
     while True:
@@ -100,7 +109,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, limits: Limits) ->
         try:
             header, output = task(data, filename, policy)
         except Exception as exc:  # outermost loop of the worker: report, never die silently
-            header, output = {"error": type(exc).__name__}, None
+            header, output = {"error": type(exc).__name__, "detail": str(exc)[:300]}, None
         conn.send_bytes(json.dumps(header, ensure_ascii=False).encode("utf-8"))
         conn.send_bytes(b"" if output is None else output)
         conn.send_bytes(b"1" if output is not None else b"0")
@@ -151,28 +160,32 @@ class WorkerPool:
             self._context.set_forkserver_preload(PRELOAD)
             _start_forkserver()
         self._size = size or max(1, min(os.cpu_count() or 1, 4))
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._available = threading.Condition()
         self._started = 0
         self._closed = False
+        self.pid = os.getpid()
 
     def _acquire(self, limits: Limits) -> _Worker:
-        with self._lock:
-            if self._closed:
-                raise IsolationError(detail="隔離プロセスは終了しています")
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                worker = None
-            if worker is None and self._started < self._size:
-                self._started += 1
-                try:
-                    return _Worker(self._context, limits)
-                except OSError as exc:
-                    self._started -= 1
-                    raise IsolationError(detail="隔離プロセスを起動できません") from exc
+        worker: _Worker | None
+        with self._available:
+            while True:
+                if self._closed:
+                    raise IsolationError(detail="隔離プロセスは終了しています")
+                if self._idle:
+                    worker = self._idle.pop()
+                    break
+                if self._started < self._size:
+                    self._started += 1
+                    worker = None
+                    break
+                self._available.wait()
         if worker is None:
-            worker = self._idle.get()
+            try:
+                return _Worker(self._context, limits)
+            except OSError as exc:
+                self._forget()
+                raise IsolationError(detail="隔離プロセスを起動できません") from exc
         if worker.limits != limits or not worker.process.is_alive():
             self._discard(worker)
             return self._acquire(limits)
@@ -182,13 +195,19 @@ class WorkerPool:
         worker.tasks += 1
         if worker.tasks >= TASKS_PER_WORKER:
             self._discard(worker)
-        else:
-            self._idle.put(worker)
+            return
+        with self._available:
+            self._idle.append(worker)
+            self._available.notify()
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
-        with self._lock:
+        self._forget()
+
+    def _forget(self) -> None:
+        with self._available:
             self._started -= 1
+            self._available.notify()
 
     def run(self, task: Task, data: bytes, filename: str, policy: object, limits: Limits) -> UntrustedReply:
         """Run ``task(data, filename, policy)`` in a worker; raise IsolationError on crash or timeout."""
@@ -222,14 +241,12 @@ class WorkerPool:
         return UntrustedReply(header, untrusted_output if untrusted_flag == b"1" else None)
 
     def close(self) -> None:
-        """Stop every worker."""
-        with self._lock:
+        """Stop every idle worker and refuse new tasks."""
+        with self._available:
             self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                break
+            idle, self._idle = self._idle, []
+            self._available.notify_all()
+        for worker in idle:
             worker.kill()
 
 
@@ -245,7 +262,8 @@ def shared_pool() -> WorkerPool:
     """
     global _pool  # see docstring
     with _pool_lock:
-        if _pool is None:
+        # A pool inherited through fork() shares its pipes with the parent: start a fresh one.
+        if _pool is None or _pool.pid != os.getpid():
             _pool = WorkerPool()
             atexit.register(_pool.close)
         return _pool

@@ -7,333 +7,26 @@ and the sanitized attachments. Anything that cannot be handled is removed or hel
 
 from __future__ import annotations
 
-import hashlib
-import posixpath
-import re
-from dataclasses import dataclass, field
+import logging
 
-from mamori.sanitize import tnef
-from mamori.sanitize._mime import ParseBudget, Part, decode_transfer, is_mime_like, parse_message
-from mamori.sanitize._mime_build import OutputAttachment, build_message
+from mamori.sanitize._mime import ParseBudget, Part, is_mime_like, parse_message
+from mamori.sanitize._mime_build import build_message
 from mamori.sanitize._mime_headers import clean_text, decode_address_header, decode_encoded_words
 from mamori.sanitize._mime_notice import notice_text
-from mamori.sanitize.charsets import decode_bytes
-from mamori.sanitize.files import sanitize_file
-from mamori.sanitize.html import html_to_text
-from mamori.sanitize.links import defang_text
+from mamori.sanitize._mime_walk import (
+    ENCRYPTED_TYPES,
+    HARD_MAX_DEPTH,
+    WalkState,
+    own_result,
+    sanitize_attachment,
+    walk,
+)
 from mamori.sanitize.policy import LinkHandling, Policy
-from mamori.sanitize.results import Action, FileResult, Finding, MessageResult, Verdict
+from mamori.sanitize.results import Action, FileResult, MessageResult, Verdict
 
 __all__ = ["sanitize_message"]
 
-# Recursion guard independent of the policy: a policy may allow deep nesting, Python's stack may not.
-_HARD_MAX_DEPTH = 100
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_TEXT_SUBTYPES = frozenset({"plain", "html", "enriched", "richtext", ""})
-_TEXTUAL_MESSAGE = frozenset(
-    {"delivery-status", "disposition-notification", "feedback-report", "global-delivery-status"}
-)
-_EXTENSIONS = {
-    "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp", "image/tiff": ".tif",
-    "image/webp": ".webp", "application/pdf": ".pdf", "text/plain": ".txt", "text/html": ".html",
-    "text/calendar": ".ics", "application/zip": ".zip", "message/rfc822": ".eml",
-}  # fmt: skip
-_ENCRYPTED_TYPES = frozenset(
-    {"application/pkcs7-mime", "application/x-pkcs7-mime", "application/pgp-encrypted", "multipart/encrypted"}
-)
-_SIGNATURE_TYPES = frozenset(
-    {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
-)
-
-
-@dataclass
-class _State:
-    """Everything gathered while walking one message."""
-
-    policy: Policy
-    texts: list[str] = field(default_factory=list)
-    results: list[FileResult] = field(default_factory=list)
-    outputs: list[OutputAttachment] = field(default_factory=list)
-    actions: set[Action] = field(default_factory=set)
-    findings: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    links: int = 0
-    unnamed: int = 0
-    has_mojibake: bool = False
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _add_text(state: _State, text: str) -> None:
-    text = _clean(text).strip("\n")
-    if text.strip():
-        state.texts.append(text)
-
-
-def _plain_text(state: _State, part: Part) -> str:
-    data = decode_transfer(part.body, part.transfer_encoding)
-    decoded = decode_bytes(data, part.content_type.params.get("charset"))
-    if not decoded.is_exact:
-        state.has_mojibake = True
-    text, stats = defang_text(_clean(decoded.text), remove=state.policy.links is LinkHandling.REMOVE)
-    state.links += stats.defanged + stats.removed
-    return text
-
-
-def _html_text(state: _State, part: Part) -> str:
-    data = decode_transfer(part.body, part.transfer_encoding)
-    policy = state.policy
-    result = html_to_text(
-        data,
-        charset=part.content_type.params.get("charset"),
-        links=policy.links,
-        hidden_text=policy.hidden_text,
-        remove_tracking_images=policy.remove_tracking_images,
-    )
-    state.actions.add(Action.TEXTIZED)
-    state.links += result.links
-    state.findings.extend(result.findings)
-    if result.hidden_texts:
-        flagged = policy.hidden_text.value == "flag"
-        state.actions.add(Action.HIDDEN_TEXT_FLAGGED if flagged else Action.HIDDEN_TEXT_REMOVED)
-    if result.tracking_images and policy.remove_tracking_images:
-        state.actions.add(Action.TRACKING_IMAGES_REMOVED)
-    return result.text
-
-
-def _has_html(part: Part) -> bool:
-    if part.children is not None:
-        return any(_has_html(child) for child in part.children)
-    return part.content_type.value == "text/html"
-
-
-def _is_attachment(part: Part) -> bool:
-    disposition, _ = part.disposition
-    if disposition == "attachment":
-        return True
-    if part.content_type.maintype != "text" or part.content_type.subtype not in _TEXT_SUBTYPES:
-        return True
-    return bool(part.filename) and disposition != "inline"
-
-
-def _walk(state: _State, part: Part) -> None:
-    """Collect body text and attachments of one part (nesting is bounded by the parser's depth limit)."""
-    if part.depth > _HARD_MAX_DEPTH:
-        return
-    ctype = part.content_type
-    if part.is_truncated:
-        _truncated(state, part)
-    if ctype.value in _ENCRYPTED_TYPES:
-        _held_encrypted(state, part)
-        return
-    if part.children is not None:
-        _walk_multipart(state, part)
-        return
-    if part.message is not None:
-        _walk_enclosed(state, part.message)
-        return
-    if part.is_truncated:
-        return
-    if ctype.maintype == "message" and ctype.subtype in _TEXTUAL_MESSAGE:
-        _add_text(state, _plain_text(state, part))
-        return
-    if ctype.value == "text/rfc822-headers":
-        _add_text(state, _plain_text(state, part))
-        return
-    if ctype.value == "message/external-body":
-        state.warnings.append("外部にある本文（message/external-body）への参照を削除しました。")
-        return
-    if ctype.value in _SIGNATURE_TYPES:
-        _removed(state, part, "電子署名（無害化により署名は無効になるため削除しました）")
-        return
-    if _is_attachment(part):
-        _attachment(state, part)
-        return
-    if ctype.subtype == "html":
-        _add_text(state, _html_text(state, part))
-    else:
-        _add_text(state, _plain_text(state, part))
-
-
-def _walk_multipart(state: _State, part: Part) -> None:
-    children = part.children or []
-    subtype = part.content_type.subtype
-    if subtype == "alternative" and children:
-        # Show what the recipient's client would have shown: the richest alternative (RFC 2046
-        # §5.1.4 orders them from plainest to richest), which is also where phishing hides.
-        chosen = next((child for child in reversed(children) if _has_html(child)), None)
-        if chosen is None:
-            chosen = next(
-                (
-                    child
-                    for child in reversed(children)
-                    if child.content_type.maintype in ("text", "multipart")
-                ),
-                children[-1],
-            )
-        before = len(state.texts)
-        _walk(state, chosen)
-        if len(state.texts) == before:
-            # The rich alternative had no visible text (sisimai office365-13): show a plainer one.
-            for child in reversed(children):
-                if child is not chosen and child.content_type.maintype in ("text", "multipart"):
-                    _walk(state, child)
-                    if len(state.texts) > before:
-                        break
-        return
-    if subtype == "signed" and children:
-        state.warnings.append("電子署名付きのメールでした。無害化により署名は検証できなくなります。")
-    for child in children:
-        _walk(state, child)
-
-
-def _walk_enclosed(state: _State, message: Part) -> None:
-    lines = ["---------- 添付されていたメッセージ ----------"]
-    for label, name in (("差出人", "from"), ("宛先", "to"), ("日付", "date"), ("件名", "subject")):
-        value = message.header(name)
-        if value:
-            lines.append(f"{label}: {clean_text(decode_encoded_words(value))}")
-    text, stats = defang_text("\n".join(lines), remove=state.policy.links is LinkHandling.REMOVE)
-    state.links += stats.defanged + stats.removed
-    state.texts.append(_clean(text))
-    _walk(state, message)
-    state.texts.append("---------- 添付されていたメッセージここまで ----------")
-
-
-def _truncated(state: _State, part: Part) -> None:
-    state.actions.add(Action.LIMIT_EXCEEDED)
-    if part.children is None and part.message is None:
-        # Nothing below this part was parsed: its whole content is dropped, never passed on.
-        reason = "MIME の入れ子またはパート数が上限を超えたため、このパートの内容を削除しました。"
-        data = part.body
-        _record(
-            state, _own_result(_filename(state, part), data, part.content_type.value, Verdict.REMOVED, reason)
-        )
-
-
-def _filename(state: _State, part: Part) -> str:
-    name = clean_text(part.filename).replace("\\", "/")
-    name = posixpath.basename(name).strip(". ") if name else ""
-    if not name:
-        state.unnamed += 1
-        name = f"添付ファイル{state.unnamed}{_EXTENSIONS.get(part.content_type.value, '.bin')}"
-    return name[:200]
-
-
-def _record(state: _State, result: FileResult) -> None:
-    state.results.append(result)
-    if result.verdict is Verdict.CLEANED and result.output is not None:
-        state.actions.add(Action.ATTACHMENT_CLEANED)
-    elif result.verdict is Verdict.CONVERTED and result.output is not None:
-        state.actions.add(Action.ATTACHMENT_CONVERTED)
-    elif result.verdict is Verdict.HELD:
-        is_encrypted = any(f.code in ("encrypted", "password_protected") for f in result.findings) or (
-            "暗号" in result.reason
-        )
-        state.actions.add(Action.ENCRYPTED_HELD if is_encrypted else Action.ATTACHMENT_HELD)
-    else:
-        state.actions.add(Action.ATTACHMENT_REMOVED)
-    if result.output is not None and result.verdict in (Verdict.CLEANED, Verdict.CONVERTED):
-        state.outputs.append(
-            OutputAttachment(
-                filename=result.output_filename or result.filename,
-                content_type=result.content_type,
-                data=result.output,
-            )
-        )
-
-
-def _own_result(filename: str, data: bytes, content_type: str, verdict: Verdict, reason: str) -> FileResult:
-    return FileResult(
-        filename=filename,
-        detected_type="unknown",
-        content_type=content_type,
-        sha256=hashlib.sha256(data).hexdigest(),
-        verdict=verdict,
-        reason=reason,
-        output=None,
-        output_filename=None,
-    )
-
-
-def _removed(state: _State, part: Part, reason: str) -> None:
-    data = decode_transfer(part.body, part.transfer_encoding)
-    _record(
-        state, _own_result(_filename(state, part), data, part.content_type.value, Verdict.REMOVED, reason)
-    )
-
-
-def _held_encrypted(state: _State, part: Part) -> None:
-    data = part.body if part.children is None else b""
-    verdict = Verdict.HELD if state.policy.encrypted.value == "hold" else Verdict.REMOVED
-    reason = "暗号化されているため検査できません。原本は保留（隔離）されています。"
-    if verdict is Verdict.REMOVED:
-        reason = "暗号化されているため検査できず、削除しました。"
-    result = _own_result(_filename(state, part), data, part.content_type.value, verdict, reason)
-    state.results.append(result)
-    state.actions.add(Action.ENCRYPTED_HELD if verdict is Verdict.HELD else Action.ATTACHMENT_REMOVED)
-
-
-def _attachment(state: _State, part: Part) -> None:
-    name = _filename(state, part)
-    data = decode_transfer(part.body, part.transfer_encoding)
-    is_tnef = part.content_type.value in ("application/ms-tnef", "application/vnd.ms-tnef")
-    if is_tnef or name.lower() == "winmail.dat":
-        _unpack_tnef(state, name, data)
-        return
-    sanitize_attachment(state, name, data, part.content_type.value)
-
-
-def sanitize_attachment(state: _State, name: str, data: bytes, content_type: str) -> None:
-    """Sanitize one attachment through the file engine, removing it when that fails."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension in state.policy.blocked_extensions:
-        # Decided by name alone, before any converter runs: nothing to parse for these.
-        reason = f"実行される可能性のある形式（.{extension}）のため削除しました。"
-        _record(state, _own_result(name, data, content_type, Verdict.REMOVED, reason))
-        return
-    try:
-        result = sanitize_file(data, name, state.policy)
-    except Exception:
-        reason = "添付ファイルの処理中にエラーが発生したため削除しました。"
-        result = _own_result(name, data, content_type, Verdict.REMOVED, reason)
-    _record(state, result)
-
-
-def _unpack_tnef(state: _State, name: str, data: bytes) -> None:
-    try:
-        content = tnef.parse_tnef(data, max_attachments=state.policy.limits.max_mime_parts)
-    except tnef.TnefError as exc:
-        reason = f"winmail.dat（TNEF）を解析できないため削除しました（{exc.message}）。"
-        _record(state, _own_result(name, data, "application/ms-tnef", Verdict.REMOVED, reason))
-        return
-    state.warnings.append(f"{name}（Outlook の TNEF 形式）を展開し、中の添付ファイルを個別に処理しました。")
-    if content.is_truncated:
-        state.warnings.append(f"{name} は途中で切れていました。読み取れた部分だけを処理しました。")
-    if content.body_text:
-        text, stats = defang_text(_clean(content.body_text), remove=state.policy.links is LinkHandling.REMOVE)
-        state.links += stats.defanged + stats.removed
-        _add_text(state, text)
-    elif content.body_html:
-        result = html_to_text(
-            content.body_html, links=state.policy.links, hidden_text=state.policy.hidden_text
-        )
-        state.actions.add(Action.TEXTIZED)
-        state.links += result.links
-        _add_text(state, result.text)
-    elif content.body_rtf:
-        # Only a compressed RTF body ([MS-OXRTFCP]): hand it to the file path as a document of its own.
-        try:
-            rtf = tnef.decompress_rtf(content.body_rtf)
-        except tnef.TnefError:
-            state.warnings.append(f"{name} の本文（圧縮 RTF）を展開できないため削除しました。")
-        else:
-            sanitize_attachment(state, "本文（Outlook リッチテキスト）.rtf", rtf, "application/rtf")
-    for index, item in enumerate(content.attachments, 1):
-        inner = clean_text(item.filename).replace("\\", "/").rsplit("/", 1)[-1] or f"winmail添付{index}.bin"
-        sanitize_attachment(state, inner, item.data, item.mime_type or "application/octet-stream")
+_log = logging.getLogger(__name__)
 
 
 def _addresses(root: Part) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -389,10 +82,10 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
     limits = policy.limits
     budget = ParseBudget(
         max_parts=limits.max_mime_parts,
-        max_depth=min(limits.max_mime_depth, _HARD_MAX_DEPTH),
+        max_depth=min(limits.max_mime_depth, HARD_MAX_DEPTH),
         max_header_bytes=limits.max_header_bytes,
     )
-    state = _State(policy=policy)
+    state = WalkState(policy=policy)
     if len(raw) > limits.max_input_bytes:
         root = Part(headers=[], content_type=parse_message(b"", budget).content_type, body=b"", depth=0)
         state.actions.add(Action.LIMIT_EXCEEDED)
@@ -400,7 +93,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
             f"メールの大きさが上限（{limits.max_input_bytes} バイト）を超えたため、"
             "本文と添付ファイルを削除しました。"
         )
-        state.results.append(_own_result("message.eml", raw, "message/rfc822", Verdict.REMOVED, reason))
+        state.results.append(own_result("message.eml", raw, "message/rfc822", Verdict.REMOVED, reason))
         state.actions.add(Action.ATTACHMENT_REMOVED)
         limit_hits: list[dict[str, object]] = [
             {"limit": "max_input_bytes", "value": limits.max_input_bytes, "message": reason}
@@ -415,8 +108,8 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         limit_hits = []
     else:
         root = parse_message(raw, budget)
-        _walk(state, root)
-        limit_hits = _limits_report(budget, policy)
+        walk(state, root)
+        limit_hits = _limits_report(budget, policy) + state.limit_hits
         if limit_hits:
             state.actions.add(Action.LIMIT_EXCEEDED)
         if budget.defects:
@@ -425,6 +118,8 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         state.actions.add(
             Action.LINKS_REMOVED if policy.links is LinkHandling.REMOVE else Action.LINKS_DEFANGED
         )
+    if not state.actions:
+        state.actions.add(Action.CHECKED)
     actions = tuple(action for action in Action if action in state.actions)
     subject_raw = root.header("subject")
     subject = clean_text(decode_encoded_words(subject_raw)) if subject_raw is not None else None
@@ -447,7 +142,8 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         text=body,
         attachments=state.outputs,
     )
-    verdict = _message_verdict(root, state)
+    is_oversized = any(hit["limit"] == "max_input_bytes" for hit in limit_hits)
+    verdict = Verdict.REMOVED.value if is_oversized else _message_verdict(root, state)
     report: dict[str, object] = {
         "verdict": verdict,
         "actions": [action.value for action in actions],
@@ -468,8 +164,8 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
     )
 
 
-def _message_verdict(root: Part, state: _State) -> str:
-    if root.content_type.value in _ENCRYPTED_TYPES and state.policy.encrypted.value == "hold":
+def _message_verdict(root: Part, state: WalkState) -> str:
+    if root.content_type.value in ENCRYPTED_TYPES and any(r.verdict is Verdict.HELD for r in state.results):
         return Verdict.HELD.value
     if Action.TEXTIZED in state.actions:
         return Verdict.CONVERTED.value
@@ -500,4 +196,41 @@ def sanitize_message(raw: bytes, policy: Policy) -> MessageResult:
         raise TypeError("raw must be bytes")
     if not isinstance(policy, Policy):
         raise TypeError("policy must be a mamori.sanitize.Policy")
-    return _sanitize(bytes(raw), policy)
+    data = bytes(raw)
+    try:
+        return _sanitize(data, policy)
+    except Exception:  # the outermost boundary of one message: fail closed (hold it), the caller goes on
+        _log.exception("sanitizing a message failed; the message is held")
+        return _held_whole(data)
+
+
+def _held_whole(raw: bytes) -> MessageResult:
+    """Return the result for a message that could not be processed: nothing of it is delivered."""
+    reason = "メールの処理中に内部エラーが発生したため、内容を渡さずに保留しました。"
+    held = own_result("message.eml", raw, "message/rfc822", Verdict.HELD, reason)
+    text = (
+        "【無害化のお知らせ】このメールは処理中にエラーが発生したため、本文と添付ファイルを保留しました。\n"
+        "・原本が必要な場合は、情報政策課に取り出しを申請してください。\n"
+        + "─" * 30
+        + "\n\n（本文はありません）\n"
+    )
+    output = build_message(
+        addresses=[],
+        subject="（無害化できなかったメール）",
+        date=None,
+        ids=[],
+        actions=[Action.MESSAGE_HELD.value],
+        text=text,
+        attachments=[],
+    )
+    report: dict[str, object] = {
+        "verdict": Verdict.HELD.value,
+        "actions": [Action.MESSAGE_HELD.value],
+        "attachments": [_attachment_report(held)],
+        "limits": [],
+        "defects": [],
+        "findings": [],
+        "warnings": [reason],
+        "error": "internal_error",
+    }
+    return MessageResult(output, Verdict.HELD.value, (Action.MESSAGE_HELD,), (held,), report)

@@ -101,6 +101,7 @@ _CONTAINERS = frozenset(
 )
 # DDE in a formula: an application name, a pipe and a topic (=cmd|'/c calc'!A0).
 _DDE_FORMULA = re.compile(r"^[\s=+\-@]*'?[\w.\\ ]+'?\|")
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DDE_FIELD = re.compile(r"^\s*(DDE|DDEAUTO)\b", re.IGNORECASE)
 
 
@@ -112,8 +113,15 @@ def clean_ooxml(data: bytes, ctx: Context) -> Converted:
     for info in infos:
         if info.is_dir():
             continue
-        parts[info.filename] = read_member(archive, info, ctx)
-        order.append(info.filename)
+        name = info.filename
+        if name.startswith("/") or "\\" in name or ".." in name.split("/") or "\x00" in name:
+            raise MalformedContent(detail=f"不正な部品名「{name[:80]}」があります")
+        part = read_member(archive, info, ctx)
+        if name.lower().endswith((".xml", ".rels", ".vml")) and _DTD.search(part[:4096]):
+            # Office never writes a DTD; one here can only be an entity-expansion (billion laughs) trap.
+            raise MalformedContent(detail=f"「{name}」に DTD が含まれています")
+        parts[name] = part
+        order.append(name)
     removed = _remove_active_parts(parts, ctx)
     removed_targets: dict[str, set[str]] = {}
     for name in [n for n in order if n in parts and n.lower().endswith(".rels")]:
@@ -132,6 +140,8 @@ def clean_ooxml(data: bytes, ctx: Context) -> Converted:
             parts[name] = _clean_dde_formulas(parts[name], ctx)
         elif lowered == "xl/workbook.xml":
             parts[name] = _clean_workbook(parts[name], ctx)
+        elif lowered.startswith("ppt/") and lowered.endswith(".xml") and b"ppaction://" in parts[name]:
+            parts[name] = _clean_slide_actions(parts[name], ctx)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in order:
@@ -199,6 +209,11 @@ def _clean_relationships(
         target = rel.get("Target") or ""
         if (rel.get("TargetMode") or "").lower() == "external":
             if _HYPERLINK.search(rel_type):
+                if not _SAFE_LINK.match(target):
+                    # file:, UNC (\\server\share leaks NTLM credentials) and program paths: keep the
+                    # link text, point the link nowhere.
+                    ctx.find("external_relationship", target)
+                    rel.set("Target", "about:blank")
                 continue
             ctx.find(
                 "remote_template" if _REMOTE_TEMPLATE.search(rel_type) else "external_relationship", target
@@ -207,10 +222,11 @@ def _clean_relationships(
             resolved = posixpath.normpath(posixpath.join("/" + source_dir, target)).lstrip("/")
             if target.startswith("/"):
                 resolved = target.lstrip("/")
-            if resolved not in removed and not any(p.search(rel_type) for p in _ACTIVE_REL_TYPES):
+            code = next((code for pattern, code in _ACTIVE_REL_TYPES if pattern.search(rel_type)), None)
+            if resolved not in removed and code is None:
                 continue
             if resolved not in removed:
-                ctx.find("ole_object", target)
+                ctx.find(code or "ole_object", target)
                 parts.pop(resolved, None)
                 removed.add(resolved)
         if rel.get("Id"):
@@ -219,7 +235,16 @@ def _clean_relationships(
     return _serialise(root), dropped
 
 
-_ACTIVE_REL_TYPES = (re.compile(r"/vbaproject$"), re.compile(r"/activexcontrol"), re.compile(r"/oleobject$"))
+# Internal relationships whose target is active or embedded content (ECMA-376 Part 1, 15.2, 17.17.2.1).
+_ACTIVE_REL_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"/vbaproject$"), "vba_macro"),
+    (re.compile(r"/activexcontrol"), "activex"),
+    (re.compile(r"/control$"), "activex"),
+    (re.compile(r"/oleobject$"), "ole_object"),
+    (re.compile(r"/package$"), "ole_object"),
+    (re.compile(r"/afchunk$"), "embedded_document"),
+)
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 
 
 def _drop_referencing_elements(data: bytes, ids: set[str]) -> bytes:
@@ -342,3 +367,14 @@ def _clean_workbook(data: bytes, ctx: Context) -> bytes:
                 parent.remove(defined)
                 changed = True
     return _serialise(root) if changed else data
+
+
+def _clean_slide_actions(data: bytes, ctx: Context) -> bytes:
+    # ppaction://program starts a program and ppaction://macro runs one ([MS-PPTX] 2.4.1).
+    root = _parse(data, "slide")
+    for element in root.iter():
+        action = element.get("action") if isinstance(element.tag, str) else None
+        if action and action.lower().startswith(("ppaction://program", "ppaction://macro", "ppaction://ole")):
+            ctx.find("external_relationship", action[:100])
+            del element.attrib["action"]
+    return _serialise(root)

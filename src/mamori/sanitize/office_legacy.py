@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 import shutil
 import subprocess
@@ -20,9 +19,6 @@ from mamori.sanitize.errors import EncryptedContent, IsolationError, Unsupported
 # Excel opens files encrypted with this built-in password without asking ([MS-OFFCRYPTO] 2.3.6.1 note).
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # noqa: S105  # public, documented by Microsoft
 
-# oletools logs parser complaints about hostile input at WARNING/ERROR; they are not ours to show.
-logging.getLogger("olevba").setLevel(logging.CRITICAL)
-logging.getLogger("msodde").setLevel(logging.CRITICAL)
 
 
 def decrypt_office(data: bytes, ctx: Context) -> bytes:

@@ -41,13 +41,15 @@ _DANGEROUS_ANNOTS: dict[str, str] = {
 def _open(data: bytes, ctx: Context) -> pikepdf.Pdf:
     try:
         pdf = pikepdf.open(io.BytesIO(data))
+        page_count = len(pdf.pages)
     except pikepdf.PasswordError as exc:
         ctx.find("encrypted", "PDF（開くためのパスワードが必要）")
         raise EncryptedContent(detail="パスワード付き PDF") from exc
-    except (pikepdf.PdfError, ValueError, OSError, RecursionError) as exc:
+    except (pikepdf.PdfError, RuntimeError, ValueError, OSError, RecursionError) as exc:
         raise MalformedContent(detail="PDF として読めません") from exc
-    if len(pdf.pages) > ctx.policy.limits.max_pdf_pages:
-        raise LimitExceeded(limit="max_pdf_pages", detail=f"{len(pdf.pages)} ページ")
+    if page_count > ctx.policy.limits.max_pdf_pages:
+        pdf.close()
+        raise LimitExceeded(limit="max_pdf_pages", detail=f"{page_count} ページ")
     return pdf
 
 
@@ -58,7 +60,7 @@ def clean_pdf(data: bytes, ctx: Context) -> Converted:
             _strip(pdf, ctx)
             out = io.BytesIO()
             pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        except (pikepdf.PdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        except (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise MalformedContent(detail="PDF の構造を処理できません") from exc
     return Converted(
         Verdict.CLEANED,
@@ -205,7 +207,7 @@ def _check_pdf_before_render(data: bytes, ctx: Context) -> None:
     with _open(data, ctx) as pdf:
         try:
             _strip(pdf, ctx)
-        except (pikepdf.PdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        except (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise MalformedContent(detail="PDF の構造を処理できません") from exc
 
 

@@ -68,6 +68,7 @@ SUPPORTED_TYPES: frozenset[str] = frozenset(
         "tsv",
         "html",
         "rtf",
+        "odf",
     }
 )
 
@@ -118,6 +119,7 @@ class Policy:
     pdf: Mode = Mode.STRUCTURAL
     office: Mode = Mode.STRUCTURAL
     legacy_office: Mode = Mode.RENDER
+    odf: Mode = Mode.STRUCTURAL
     image: Mode = Mode.STRUCTURAL
     svg: Mode = Mode.RENDER
     archive: Mode = Mode.STRUCTURAL
@@ -206,6 +208,7 @@ _MODE_FIELDS: tuple[str, ...] = (
     "pdf",
     "office",
     "legacy_office",
+    "odf",
     "image",
     "svg",
     "archive",

@@ -31,6 +31,8 @@ class Action(enum.StrEnum):
     HIDDEN_TEXT_FLAGGED = "HIDDEN_TEXT_FLAGGED"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     MALFORMED_REPAIRED = "MALFORMED_REPAIRED"
+    MESSAGE_HELD = "MESSAGE_HELD"  # the message could not be processed; the original waits in quarantine
+    CHECKED = "CHECKED"  # rebuilt and inspected, nothing needed changing (the header is never empty)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ ACTIVE_CONTENT_CODES: frozenset[str] = frozenset(
         "dde",
         "ole_object",
         "activex",
+        "embedded_document",
         "external_relationship",
         "external_link",
         "remote_template",

@@ -99,7 +99,6 @@ def clean_delimited(data: bytes, kind: str, ctx: Context) -> Converted:
     if charset not in ("utf-8", "us-ascii"):
         ctx.find("encoding", f"{charset} → UTF-8")
     delimiter = "\t" if kind == "tsv" else ","
-    csv.field_size_limit(ctx.policy.limits.max_input_bytes)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     neutralised = 0
@@ -111,7 +110,9 @@ def clean_delimited(data: bytes, kind: str, ctx: Context) -> Converted:
             neutralised += sum(1 for old, new in zip(row, cleaned, strict=True) if old != new)
             writer.writerow(cleaned)
     except csv.Error as exc:
-        raise LimitExceeded(limit="max_input_bytes", detail="CSV のセルが大きすぎます") from exc
+        # The csv module refuses cells over 128 KiB (its default field_size_limit, left untouched
+        # because it is process-wide): no real spreadsheet cell is that long.
+        raise LimitExceeded(limit="csv_field_size", detail="CSV のセルが大きすぎます") from exc
     if neutralised:
         ctx.find("csv_formula", f"{neutralised} セル")
     return Converted(

@@ -290,4 +290,54 @@ Content-Type: multipart/mixed; boundary=FWD
 """,
     body12,
 )
+
+# 13 HTML in ISO-2022-JP whose meta tag claims Shift_JIS (the escape sequences decide)
+html13 = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>
+<body><p>防災訓練のお知らせです。</p><ol><li>集合場所：本庁舎前</li><li>持ち物：ヘルメット</li></ol></body></html>"""
+write(
+    "html_iso2022jp_meta_sjis.eml",
+    f"""From: bousai@example.lg.jp
+To: all@example.lg.jp
+Subject: {b64w("防災訓練", "iso-2022-jp")}
+Date: Tue, 14 Apr 2026 10:00:00 +0900
+MIME-Version: 1.0
+Content-Type: text/html; charset=ISO-2022-JP
+Content-Transfer-Encoding: 7bit
+""",
+    html13.replace("\n", "\r\n").encode("iso2022_jp"),
+)
+
+# 14 raw ISO-2022-JP in the Subject and From headers (no encoded words), as some gateways send
+(OUT / "raw_iso2022jp_headers.eml").write_bytes(
+    b"From: "
+    + "総務課".encode("iso2022_jp")
+    + b" <soumu@example.lg.jp>\r\nTo: all@example.lg.jp\r\nSubject: "
+    + "【連絡】庁舎停電".encode("iso2022_jp")
+    + b"\r\nDate: Wed, 15 Apr 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n"
+    + "停電は午後一時からです。\r\n".encode("iso2022_jp"),
+)
+
+# 15 Shift_JIS base64 body with half-width kana, attachment name as a Shift_JIS encoded word
+name15 = base64.b64encode("請求書①.pdf".encode("cp932")).decode()
+body15 = (
+    b"--S15\r\nContent-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    + base64.encodebytes("ｾｲｷｭｳｼｮ を送付します。①㈱\r\n".encode("cp932")).replace(b"\n", b"\r\n")
+    + b'\r\n--S15\r\nContent-Type: application/octet-stream; name="=?Shift_JIS?B?'
+    + name15.encode()
+    + b'?="\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+    + base64.encodebytes(b"not really a pdf").replace(b"\n", b"\r\n")
+    + b"\r\n--S15--\r\n"
+)
+write(
+    "shiftjis_filename_word.eml",
+    """From: keiri@example.co.jp
+To: kaikei@example.lg.jp
+Subject: =?Shift_JIS?B?kL+LgY+R?=
+Date: Thu, 16 Apr 2026 10:00:00 +0900
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=S15
+""",
+    body15,
+)
 print("ok")
