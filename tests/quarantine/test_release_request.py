@@ -168,3 +168,37 @@ def test_download_is_offered_only_where_configured(
     assert response.status_code == 200
     assert b"".join(response).startswith(b"%PDF")
     assert login(section_head).get(f"/quarantine/releases/{release.pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "may_decide"),
+    [
+        ("section_head", True),
+        ("ciso", True),
+        ("admin_user", True),
+        ("other_head", False),
+        ("policy_officer", False),
+        ("auditor", False),
+    ],
+)
+def test_who_may_decide_a_request(
+    request, city, login, staff, removed_pdf, who, may_decide, django_capture_on_commit_callbacks
+):
+    from tests.conftest import make_person
+
+    if who == "other_head":
+        user = make_person(
+            "zeimu-head", city.zeimu, number="900010", family="税務", roles=[("security_manager", city.zeimu)]
+        )
+    else:
+        user = request.getfixturevalue(who)
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(login(staff), removed_pdf)
+    release = ReleaseRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(user).post(
+            f"/quarantine/releases/{release.pk}/", {"decision": "deny", "note": "確認のため"}
+        )
+    release.refresh_from_db()
+    assert (release.status == ReleaseRequest.Status.DENIED) is may_decide
+    assert response.status_code == (302 if may_decide else 404)
