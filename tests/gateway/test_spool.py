@@ -77,3 +77,20 @@ def test_log_lines_carry_the_message_id_from_the_header_block():
         == "<abc@example.com>"
     )
     assert message_id_of(b"From: a\r\n\r\nMessage-ID: <only-in-body@x>\r\n") == ""
+
+
+def test_trace_header_cannot_be_used_to_inject_header_lines():
+    from mamori.gateway.smtp import trace_header
+
+    field = trace_header(
+        helo="evil\r\nBcc: victim@example.com",
+        peer="192.0.2.1",
+        hostname="mx.city.example.jp",
+        protocol="ESMTP",
+        spool_id="abc",
+        rcpt_tos=["staff@city.example.jp"],
+    )
+    assert field.count("\r\n") == 3 and "\r\nBcc" not in field
+    assert field.startswith(
+        "Received: from evilBcc:victim@example.com ([192.0.2.1])\r\n\tby mx.city.example.jp"
+    )

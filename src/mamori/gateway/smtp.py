@@ -8,6 +8,7 @@ the event loop keeps serving other clients, and replies. Sanitizing happens late
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import re
 import ssl
@@ -37,6 +38,22 @@ def message_id_of(untrusted_data: bytes) -> str:
     head = untrusted_data[:65536].split(b"\r\n\r\n", 1)[0]
     match = _MESSAGE_ID.search(head)
     return match.group(1).decode("ascii", "replace") if match else ""
+
+
+_UNSAFE_IN_TRACE = re.compile(r"[^\x21-\x7e]")
+
+
+def trace_header(
+    *, helo: str, peer: str, hostname: str, protocol: str, spool_id: str, rcpt_tos: list[str]
+) -> str:
+    """Return the Received: trace field RFC 5321 §4.4 requires of a server accepting a message."""
+    # The HELO name is untrusted: keep printable ASCII only, so it cannot inject header lines.
+    name = _UNSAFE_IN_TRACE.sub("", helo)[:255] or "unknown"
+    recipient = f"\r\n\tfor <{_UNSAFE_IN_TRACE.sub('', rcpt_tos[0])[:320]}>" if len(rcpt_tos) == 1 else ""
+    return (
+        f"Received: from {name} ([{peer}])\r\n\tby {hostname} (Mamori) with {protocol} id {spool_id}"
+        f"{recipient}; {email.utils.formatdate(localtime=True)}\r\n"
+    )
 
 
 class SpoolGauge:
@@ -113,14 +130,26 @@ class GatewayHandler:
         data = envelope.original_content or b""
         if self.gauge.is_near_full:
             return _SPOOL_FULL
+        spool_id = new_id()
+        peer = str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer or "")
+        received = trace_header(
+            helo=session.host_name or "",
+            peer=peer,
+            hostname=self.config.hostname,
+            protocol=("ESMTPS" if session.ssl else "ESMTP") if session.extended_smtp else "SMTP",
+            spool_id=spool_id,
+            rcpt_tos=envelope.rcpt_tos,
+        )
         spooled = Envelope(
-            id=new_id(),
+            id=spool_id,
             mail_from=envelope.mail_from or "",
             rcpt_tos=tuple(envelope.rcpt_tos),
             received_at=time.time(),
-            peer=str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer or ""),
+            peer=peer,
             helo=session.host_name or "",
+            extra={"received": received},
         )
+        data = received.encode("utf-8") + data
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self.executor, self.spool.accept, spooled, data)

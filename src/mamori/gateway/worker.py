@@ -153,7 +153,9 @@ def _stamp_and_deliver(ctx: Context, done: _Sanitized, reference: str) -> str:
             stamped = compose.fallback_message(item.data, reference, base_url)
         else:
             stamped = compose.stamp_reference(done.output, reference, base_url)
-        ready = dataclasses.replace(envelope, reference=reference, message_id=message_id)
+        # The same trace field as on the kept original (RFC 5321 §4.4); the engine builds a new message.
+        stamped = envelope.extra.get("received", "").encode("utf-8") + stamped
+        ready = dataclasses.replace(envelope, reference=reference, message_id=message_id, extra={})
         logger.info(
             "sanitized",
             extra={
