@@ -31,5 +31,5 @@ def test_dashboard_draws_daily_volumes_for_operators_only(login, policy_officer,
     page = login(policy_officer).get("/quarantine/dashboard/").content.decode()
     assert page.count('<svg class="chart" role="img"') == 2
     assert "<title>日別の受信件数（判定別）</title>" in page
-    assert "ATTACHMENT_REMOVED" in page
+    assert "添付削除" in page  # the action, in Japanese
     assert login(staff).get("/quarantine/dashboard/").status_code == 404

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from mamori.quarantine.models import ACTION_LABELS
+
 VERDICTS = [
     ("", "すべて"),
     ("converted", "変換"),
@@ -11,16 +13,7 @@ VERDICTS = [
     ("removed", "削除"),
     ("held", "保留"),
 ]
-ACTIONS = [
-    ("", "すべて"),
-    ("TEXTIZED", "テキスト化"),
-    ("LINKS_DEFANGED", "リンク無効化"),
-    ("ATTACHMENT_REMOVED", "添付削除"),
-    ("ATTACHMENT_CONVERTED", "添付変換"),
-    ("ATTACHMENT_CLEANED", "添付無害化"),
-    ("ENCRYPTED_HELD", "暗号化ファイル保留"),
-    ("MESSAGE_HELD", "メール全体を保留"),
-]
+ACTIONS = [("", "すべて"), *ACTION_LABELS.items()]
 
 
 class SearchForm(forms.Form):

@@ -14,6 +14,29 @@ from django.urls import reverse
 from django.utils import timezone
 
 VERDICT_LABELS = {"cleaned": "無害化", "converted": "変換", "removed": "削除", "held": "保留（暗号化）"}
+MESSAGE_VERDICT_LABELS = {
+    "cleaned": "無害化",
+    "converted": "変換（テキスト化など）",
+    "removed": "削除",
+    "held": "保留",
+    "delivered": "そのまま配送可",
+}
+ACTION_LABELS = {
+    "TEXTIZED": "テキスト化",
+    "LINKS_DEFANGED": "リンク無効化",
+    "LINKS_REMOVED": "リンク削除",
+    "ATTACHMENT_REMOVED": "添付削除",
+    "ATTACHMENT_CONVERTED": "添付変換",
+    "ATTACHMENT_CLEANED": "添付無害化",
+    "ATTACHMENT_HELD": "添付保留",
+    "ENCRYPTED_HELD": "暗号化ファイル保留",
+    "TRACKING_IMAGES_REMOVED": "追跡画像削除",
+    "HIDDEN_TEXT_REMOVED": "隠し文字削除",
+    "HIDDEN_TEXT_FLAGGED": "隠し文字あり",
+    "LIMIT_EXCEEDED": "上限超過",
+    "MALFORMED_REPAIRED": "破損を修復",
+    "MESSAGE_HELD": "メール全体を保留",
+}
 
 
 class QuarantinedMessage(models.Model):
@@ -63,6 +86,13 @@ class QuarantinedMessage(models.Model):
     @property
     def is_purged(self) -> bool:
         return self.purged_at is not None
+
+    def get_verdict_label(self) -> str:
+        return MESSAGE_VERDICT_LABELS.get(self.verdict, self.verdict)
+
+    def action_labels(self) -> list[str]:
+        """Return the actions in Japanese (the header tokens stay in the report)."""
+        return [ACTION_LABELS.get(str(a), str(a)) for a in self.actions or []]
 
 
 class MessageRecipient(models.Model):

@@ -31,7 +31,7 @@ from mamori.quarantine.access import (
 from mamori.quarantine.charts import Series, stacked_bars
 from mamori.quarantine.forms import DecisionForm, ReleaseForm, SearchForm, UnlockForm
 from mamori.quarantine.metrics import render_metrics
-from mamori.quarantine.models import QuarantinedMessage, ReleaseRequest
+from mamori.quarantine.models import ACTION_LABELS, QuarantinedMessage, ReleaseRequest
 from mamori.quarantine.retention import set_legal_hold
 from mamori.quarantine.unlock import remaining_attempts, unlock
 
@@ -284,7 +284,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actions_chart = stacked_bars(
         "日別の無害化処理の件数",
         labels,
-        [Series(a, tuple(actions_by_day[(d, a)] for d in dates)) for a in action_names],
+        [Series(ACTION_LABELS.get(a, a), tuple(actions_by_day[(d, a)] for d in dates)) for a in action_names],
     )
     totals = recent.aggregate(n=Count("pk"))
     return render(
