@@ -114,3 +114,19 @@ def test_label_with_a_nul_character_is_unknown() -> None:
 def test_any_label_is_known_or_unknown(label: str) -> None:
     codec = normalize_charset(label)
     assert codec is None or isinstance(codec, str)
+
+
+def test_jis_roman_shows_backslash_and_tilde_as_mail_clients_do() -> None:
+    assert decode_bytes(b"\x1b(Jc:\\temp ~user\x1b(B", "iso-2022-jp").text == "c:\\temp ~user"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FFF), max_size=60))
+def test_fast_and_careful_iso2022jp_paths_agree(text: str) -> None:
+    try:
+        data = text.encode("iso2022_jp")
+    except UnicodeEncodeError:
+        return
+    assert decode_bytes(data, "iso-2022-jp").text == text
+    # A CP50220-only character forces the careful path for the same text.
+    assert decode_bytes(data + b"\x1b$B-!\x1b(B", "iso-2022-jp").text == text + "①"

@@ -168,3 +168,15 @@ def test_any_unicode_including_surrogates_gives_clean_text(html: str) -> None:
     text = html_to_text(html).text
     text.encode("utf-8")
     assert not any(ch < " " and ch not in "\n\t" for ch in text)
+
+
+def test_text_hidden_by_style_sheet_classes_and_ids_is_dropped() -> None:
+    html = (
+        "<html><head><style>.hide{display:none} #secret { font-size:0 } p.x, .y {visibility:hidden}"
+        ".mob{display:none} @media (max-width:600px){ .mob{display:block !important} }</style></head>"
+        '<body><p>見える</p><div class="hide">隠れA</div><span id="secret">隠れB</span>'
+        '<p class="x">隠れC</p><span class="a y">隠れD</span><div class="mob">携帯用</div></body></html>'
+    )
+    result = html_to_text(html)
+    assert result.text == "見える\n\n携帯用"
+    assert result.hidden_texts == 4

@@ -264,11 +264,19 @@ def test_tnef_names_come_out_of_the_stream() -> None:
     report = sanitize_message(raw, Policy()).report
     names = [item["filename"] for item in report["attachments"]]  # type: ignore[attr-defined]
     assert names == [
-        "本文（Outlook リッチテキスト）.rtf",
         "TBZ PARIV GmbH.jpg",
         "image003.jpg",
         "UmlautAnhang-äüö.txt",
     ]
+
+
+def test_tnef_rtf_only_body_becomes_body_text() -> None:
+    raw = _wrap_tnef((CORPORA / "email-misc" / "tnef" / "rtf.tnef").read_bytes())
+    result = sanitize_message(raw, Policy())
+    body = _body(_reparse(result.output))
+    assert "Senior Engineer/QADirector Team" in body
+    assert "{\\rtf" not in body
+    assert "TEXTIZED" in result.actions
 
 
 def test_tnef_with_broken_signature_is_removed() -> None:

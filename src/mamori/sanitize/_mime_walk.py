@@ -393,13 +393,37 @@ def _unpack_tnef(state: WalkState, name: str, data: bytes) -> None:
         state.links += result.links
         _add_text(state, result.text)
     elif content.body_rtf:
-        # Only a compressed RTF body ([MS-OXRTFCP]): hand it to the file path as a document of its own.
-        try:
-            rtf = tnef.decompress_rtf(content.body_rtf)
-        except tnef.TnefError:
-            state.warnings.append(f"{name} の本文（圧縮 RTF）を展開できないため削除しました。")
-        else:
-            sanitize_attachment(state, "本文（Outlook リッチテキスト）.rtf", rtf, "application/rtf")
+        _tnef_rtf_body(state, name, content.body_rtf)
     for index, item in enumerate(content.attachments, 1):
         inner = _safe_name(state, item.filename) or f"winmail添付{index}.bin"
         sanitize_attachment(state, inner, item.data, item.mime_type or "application/octet-stream")
+
+
+def _tnef_rtf_body(state: WalkState, name: str, compressed: bytes) -> None:
+    """Show a TNEF compressed-RTF body ([MS-OXRTFCP]) as body text, converted by the file engine."""
+    try:
+        rtf = tnef.decompress_rtf(compressed)
+    except tnef.TnefError:
+        state.warnings.append(f"{name} の本文（圧縮 RTF）を展開できないため削除しました。")
+        return
+    filename = "本文（Outlook リッチテキスト）.rtf"
+    try:
+        result = sanitize_file(rtf, filename, state.policy)
+    except SanitizeError:
+        result = None
+    except Exception:  # outermost step for this body: fail closed (drop it) and go on
+        _log.exception("converting a TNEF RTF body failed; it is dropped")
+        result = None
+    if result is not None and result.output is not None and result.content_type.startswith("text/plain"):
+        text, stats = defang_text(
+            _clean(result.output.decode("utf-8", "replace")), remove=_removes_links(state)
+        )
+        state.links += stats.defanged + stats.removed
+        state.actions.add(Action.TEXTIZED)
+        _add_text(state, text)
+        return
+    state.warnings.append(f"{name} の本文（Outlook リッチテキスト）をテキストにできないため削除しました。")
+
+
+def _removes_links(state: WalkState) -> bool:
+    return state.policy.links is LinkHandling.REMOVE

@@ -176,6 +176,13 @@ def _decode_iso2022jp(data: bytes) -> tuple[str, bool]:
     that Outlook sends inside ISO-2022-JP come out as ①, ㈱ and 髙 instead of errors (RFC 1468 §3 names
     the escape sequences; the CP932 mapping of rows 13 and 89-92 is Microsoft's).
     """
+    if b"\x1b(J" not in data and b"\x0e" not in data:
+        # Plain ISO-2022-JP decodes in C. The codec reads JIS-Roman (ESC ( J) as ¥ and ‾ where mail
+        # clients show \ and ~, and knows neither SO/SI kana nor the Windows rows: those take the slow path.
+        try:
+            return data.decode("iso2022_jp_ext"), True
+        except UnicodeDecodeError:
+            pass
     out: list[str] = []
     exact = True
     mode = "ascii"

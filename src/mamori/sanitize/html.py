@@ -185,6 +185,32 @@ def _parse_style(style: str) -> _Style:
     return _Style(is_hidden, _colour(values.get("color", "")), _colour(background))
 
 
+_MEDIA_BLOCK = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", re.IGNORECASE)
+_CSS_RULE = re.compile(r"([^{}@;]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"[a-z0-9]*([.#][\w-]+)", re.IGNORECASE)
+
+
+def _hidden_selectors(untrusted_css: str) -> set[str]:
+    """Return ``.class`` and ``#id`` selectors that a style sheet hides (display:none and the like).
+
+    Selectors shown again inside an @media block are left out: responsive mail hides the mobile copy
+    on desktops and shows it on phones, and that text is not hidden from the reader.
+    """
+    css = untrusted_css[:200_000]
+    shown_elsewhere = {
+        match.group(1) for block in _MEDIA_BLOCK.findall(css) for match in _SIMPLE_SELECTOR.finditer(block)
+    }
+    hidden: set[str] = set()
+    for rule in _CSS_RULE.finditer(_MEDIA_BLOCK.sub("", css)):
+        if not _parse_style(rule.group(2)).is_hidden:
+            continue
+        for selector in rule.group(1).split(","):
+            match = _SIMPLE_SELECTOR.fullmatch(selector.strip())
+            if match and match.group(1) not in shown_elsewhere:
+                hidden.add(match.group(1))
+    return hidden
+
+
 @dataclass
 class _Table:
     rows: list[list[str]] = field(default_factory=list)
@@ -208,6 +234,7 @@ class _Converter:
         self.remote = 0
         self.findings: list[Finding] = []
         self.styles: dict[str, _Style] = {}
+        self.hidden_selectors: set[str] = set()
 
     # -- text ----------------------------------------------------------------------------------------
     def emit(self, raw: str | None) -> None:
@@ -254,12 +281,22 @@ class _Converter:
             return True
         if style.is_hidden:
             return True
+        if self.hidden_selectors and self.matches_hidden_rule(el):
+            return True
         colour = style.colour or (_colour(el.get("color") or "") if el.tag == "font" else "")
         if colour:
             # Only a known background counts: a class-styled dark cell would make white text look hidden.
             background = style.background or (self.bg[-1] if self.bg else "")
             return colour == background
         return False
+
+    def matches_hidden_rule(self, el: etree._Element) -> bool:
+        """Tell whether a style sheet rule hides the element by its class or id."""
+        classes = (el.get("class") or "").split()
+        if any("." + name in self.hidden_selectors for name in classes):
+            return True
+        element_id = el.get("id")
+        return bool(element_id) and "#" + str(element_id) in self.hidden_selectors
 
     def background(self, el: etree._Element, style: _Style) -> str | None:
         bg = el.get("bgcolor")
@@ -279,6 +316,9 @@ class _Converter:
             return None
         if tag in _SKIP:
             walker.skip_subtree()
+            if tag in ("head", "style"):
+                for sheet in el.iter("style"):
+                    self.hidden_selectors |= _hidden_selectors(sheet.text or "")
             if tag in ("iframe", "frame", "object", "embed", "applet", "video", "audio"):
                 src = el.get("src") or el.get("data") or ""
                 if src:
