@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -36,3 +37,29 @@ def test_engine_failure_holds_the_whole_message(tmp_path, sink):
     assert record.has_held is True
     assert record.reference in received.message.get_body(("plain",)).get_content()
     assert ctx.vault.get(record.original_address) == malicious_mail("<broken@attacker.example>")
+
+
+@pytest.mark.django_db
+def test_a_message_that_keeps_failing_alone_is_set_aside_not_blocking_the_queue(tmp_path):
+    from collections import Counter
+
+    from mamori.gateway.worker import POISON_ATTEMPTS, _set_aside_poison
+
+    ctx = Context.build(GatewayConfig(data_dir=tmp_path, domains=("city.example.jp",)))
+    poison = Envelope(id=new_id(), mail_from="", rcpt_tos=("staff@city.example.jp",), received_at=time.time())
+    ctx.spool.accept(poison, b"Subject: x\r\n\r\nx")
+    failures: Counter[str] = Counter()
+    for _ in range(POISON_ATTEMPTS):
+        assert len(list(ctx.spool.claim_incoming(limit=1))) == 1
+        _set_aside_poison(ctx, 1, failures)
+        ctx.spool.recover([os.getpid()])
+    assert [p.name for p in ctx.spool.dir("failed").iterdir()] == [poison.id]
+    assert ctx.spool.pending() == 0
+    # In a batch round nothing is set aside: the failing message is not known yet.
+    other = Envelope(id=new_id(), mail_from="", rcpt_tos=("staff@city.example.jp",), received_at=time.time())
+    ctx.spool.accept(other, b"x")
+    for _ in range(POISON_ATTEMPTS + 1):
+        list(ctx.spool.claim_incoming(limit=8))
+        _set_aside_poison(ctx, 8, Counter())
+        ctx.spool.recover([os.getpid()])
+    assert ctx.spool.depth()["incoming"] == 1

@@ -37,3 +37,13 @@ def test_search_filters_narrow_the_list(login, ciso, mailboxes, receive):
     assert _found(client, date_to=(timezone.localdate() - dt.timedelta(days=1)).isoformat()) == {
         plain.reference
     }
+
+
+def test_control_characters_in_untrusted_headers_are_dropped_before_storing(mailboxes, receive, login, ciso):
+    raw = (
+        b"From: bad\x00name <x@example.com>\r\nTo: staff@city.example.jp\r\nSubject: a\x01b\x00c\r\n"
+        b"Message-ID: <nul@example.com>\r\n\r\nbody\r\n"
+    )
+    message = receive(raw, ["staff@city.example.jp"])  # PostgreSQL refuses NUL in text columns
+    assert "\x00" not in message.from_header and "\x00" not in message.subject
+    assert login(ciso).get(f"/quarantine/r/{message.reference}/").status_code == 200

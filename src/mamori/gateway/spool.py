@@ -232,6 +232,15 @@ class Spool:
                 (self.dir("tmp") / name).unlink(missing_ok=True)
         return moved
 
+    def claimed_incoming(self, pid: int) -> list[str]:
+        """Return the spool ids this process has claimed for sanitizing."""
+        prefix = f"{pid}."
+        return sorted(name[len(prefix) :] for name in os.listdir(self.dir("work")) if name.startswith(prefix))
+
+    def set_aside(self, pid: int, spool_id: str) -> None:
+        """Move a claimed incoming message to failed/ (kept for the operator, no longer retried)."""
+        os.rename(self.dir("work") / f"{pid}.{spool_id}", self.dir("failed") / spool_id)
+
     def has_delivery(self, spool_id: str) -> bool:
         """Tell whether a sanitized copy of ``spool_id`` already waits for (or is in) delivery."""
         prefix = f"{spool_id}."

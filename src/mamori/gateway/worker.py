@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from mamori.gateway.vault import Vault
 logger = logging.getLogger("mamori.gateway.worker")
 
 WORKERS_LOCK = "gateway-workers.lock"
+BATCH = 8  # messages sanitized per vault group commit and database transaction
+POISON_ATTEMPTS = 5  # a message failing alone this often is set aside in failed/
 
 
 @dataclass
@@ -250,7 +253,7 @@ def deliver_item(ctx: Context, item: SpoolItem, now: float | None = None) -> Non
             ctx.spool.done(item)
 
 
-def run_once(ctx: Context, *, deliver_limit: int = 20, batch: int = 8) -> int:
+def run_once(ctx: Context, *, deliver_limit: int = 20, batch: int = BATCH) -> int:
     """Do one round of work (deliveries due, then a batch to sanitize); return how many items."""
     done = 0
     for item in ctx.spool.claim_outgoing(limit=deliver_limit):
@@ -304,15 +307,20 @@ def worker_main(config: GatewayConfig, parent_pid: int, log_level: str = "INFO")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctx = Context.build(config)
     idle_since = time.monotonic()
+    batch = BATCH
+    failures: Counter[str] = Counter()
     while not stopping:
         if os.getppid() != parent_pid:
             break
         try:
-            did = run_once(ctx)
+            did = run_once(ctx, batch=batch)
+            batch = BATCH
         except Exception:  # outermost loop: log, give the claimed items back, pause, go on
             logger.exception("worker round failed", extra={"event": "worker_error"})
             ctx.close()
+            _set_aside_poison(ctx, batch, failures)
             ctx.spool.recover([os.getpid()])
+            batch = 1  # retry one message at a time to find the one that fails
             did = 0
             time.sleep(1.0)
         if did:
@@ -322,3 +330,34 @@ def worker_main(config: GatewayConfig, parent_pid: int, log_level: str = "INFO")
             ctx.close()  # do not hold idle downstream connections open
         time.sleep(0.02)
     ctx.close()
+
+
+def _database_answers() -> bool:
+    from django.db import DatabaseError, connection
+
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _set_aside_poison(ctx: Context, batch: int, failures: Counter[str]) -> None:
+    """Move a message that alone keeps failing (while the database answers) to failed/.
+
+    Without this, one such message at the head of the queue would block every message behind it;
+    during a database outage nothing is set aside, everything simply waits.
+    """
+    claimed = ctx.spool.claimed_incoming(os.getpid())
+    if batch != 1 or len(claimed) != 1 or not _database_answers():
+        return
+    spool_id = claimed[0]
+    failures[spool_id] += 1
+    if failures[spool_id] >= POISON_ATTEMPTS:
+        logger.error(
+            "message set aside after repeated failures",
+            extra={"event": "poison", "spool_id": spool_id, "attempts": failures[spool_id]},
+        )
+        ctx.spool.set_aside(os.getpid(), spool_id)
+        del failures[spool_id]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,8 +42,13 @@ class Recorded:
     is_new: bool
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _clip(value: object, size: int) -> str:
-    return str(value or "")[:size]
+    # Header values come from untrusted mail: PostgreSQL refuses NUL in text, and no control
+    # character belongs in a search field.
+    return _CONTROL.sub("", str(value or ""))[:size]
 
 
 def record_message(
