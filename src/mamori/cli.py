@@ -22,6 +22,7 @@ COMMAND_MODULES: dict[str, str] = {
     "sanitize": "mamori.sanitize.cli",
     "netcheck": "mamori.netcheck.cli",
     "checklist": "mamori.inspections.cli",
+    "gateway": "mamori.gateway.cli",
 }
 
 

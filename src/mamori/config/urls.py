@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mamori.quarantine.views import metrics as quarantine_metrics
 from mamori.web.views import healthz
 
 admin.site.site_header = "守り（Mamori）管理"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("inspections/", include("mamori.inspections.urls")),
     path("assets/", include("mamori.assets.urls")),
     path("api/", include("mamori.api.urls")),
+    path("quarantine/", include("mamori.quarantine.urls")),
+    path("metrics", quarantine_metrics, name="metrics"),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]

@@ -24,4 +24,5 @@ AREAS: tuple[Area, ...] = (
     Area("inspections", "自己点検・監査", "inspections:index", "inspections.view_catalogue"),
     Area("assets", "情報資産", "assets:asset_list", "assets.view"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
+    Area("quarantine", "隔離メール", "quarantine:list", None),
 )
