@@ -44,12 +44,9 @@ def browser():
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     """Re-create the rows data migrations seed: transactional tests flush them after every test."""
-    from mamori.core.roles import ensure_roles
-    from mamori.policies.models import StandardSection
-    from mamori.policies.standard_tree import seed_standard_sections
+    from mamori.core.reference_data import ensure_reference_data
 
-    ensure_roles()
-    seed_standard_sections(StandardSection)
+    ensure_reference_data()
 
 
 @pytest.fixture

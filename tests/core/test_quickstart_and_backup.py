@@ -60,7 +60,7 @@ def test_prepare_prints_a_generated_admin_password_once(db, monkeypatch, capsys)
     assert "ユーザー名: admin" not in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(demo, tmp_path, settings):
     archive = tmp_path / "backup.tar.gz"
     (settings.DATA_DIR / "media").mkdir(exist_ok=True)

@@ -355,3 +355,10 @@ def load_seed(get_model: Callable[[str], Any]) -> None:
             target=levels[(target_scheme, axis, target_code)],
             defaults={"note": note},
         )
+
+
+def ensure_seed() -> None:
+    """Create the shipped zones, schemes and rules that are missing (after a flush or restore)."""
+    from django.apps import apps
+
+    load_seed(lambda name: apps.get_model("assets", name))

@@ -86,8 +86,10 @@ def prepare(*, verbose: bool = True) -> None:
 
     from mamori.core import audit
     from mamori.core.demo import CITY_NAME, load_demo_city
+    from mamori.core.reference_data import ensure_reference_data
 
     call_command("migrate", interactive=False, verbosity=0)
+    ensure_reference_data()
     User = get_user_model()
     with audit.acting_as(None, via="cli", label="quickstart"):
         demo_password = os.environ.get("MAMORI_DEMO_PASSWORD") or secrets.token_urlsafe(12)

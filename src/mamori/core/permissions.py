@@ -152,7 +152,9 @@ def scope_filter(user: object, action: str, unit_field: str = "unit") -> Q | Non
     return condition
 
 
-def filter_visible(queryset: QuerySet[_M], user: object, action: str, unit_field: str = "unit") -> QuerySet[_M]:
+def filter_visible(
+    queryset: QuerySet[_M], user: object, action: str, unit_field: str = "unit"
+) -> QuerySet[_M]:
     """Return ``queryset`` narrowed to what ``user`` may ``action``."""
     condition = scope_filter(user, action, unit_field)
     if condition is None:

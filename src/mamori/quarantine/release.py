@@ -167,7 +167,10 @@ def request_release(
     if not reason.strip():
         raise ReleaseError("reason", "理由を入力してください。")
     if ReleaseRequest.objects.filter(
-        message=message, attachment=attachment, requested_by=actor, status=Status.PENDING
+        message=message,
+        attachment=attachment,
+        requested_by=actor,
+        status=Status.PENDING,  # type: ignore[misc]  # actor is a logged-in User
     ).exists():
         raise ReleaseError("duplicate", "同じ申請が承認待ちになっています。")
     auto = is_auto_approved(attachment, action)
@@ -175,7 +178,7 @@ def request_release(
         message=message,
         attachment=attachment,
         recipient=recipient,
-        requested_by=actor,
+        requested_by=actor,  # type: ignore[misc]  # actor is a logged-in User
         reason=reason.strip()[:2000],
         action=action,
         status=Status.APPROVED if auto else Status.PENDING,

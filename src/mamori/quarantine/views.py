@@ -213,7 +213,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
     pending = [
         r for r in releases.filter(status=ReleaseRequest.Status.PENDING) if can_decide(request.user, r)
     ]
-    mine = releases.filter(requested_by=request.user)[:100]
+    mine = releases.filter(requested_by=request.user)[:100]  # type: ignore[misc]  # login_required
     return render(request, "quarantine/release_list.html", {"pending": pending, "mine": mine})
 
 

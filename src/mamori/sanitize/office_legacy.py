@@ -20,7 +20,6 @@ from mamori.sanitize.errors import EncryptedContent, IsolationError, Unsupported
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # noqa: S105  # public, documented by Microsoft
 
 
-
 def decrypt_office(data: bytes, ctx: Context) -> bytes:
     """Decrypt an Office file protected by Excel's default password, or raise EncryptedContent."""
     ctx.find("encrypted", "Office 文書")

@@ -3,8 +3,6 @@
 Run: python tests/sanitize/japanese/generate.py
 """
 
-# ruff: noqa: E501  (fixture literals: mail headers and HTML are kept on one line as they are sent)
-
 import base64
 import quopri
 from pathlib import Path
