@@ -31,6 +31,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     verify = audit_sub.add_parser("verify", help="監査証跡のハッシュチェーンを検証する")
     verify.set_defaults(func=audit_verify)
 
+    daily = subparsers.add_parser(
+        "daily", help="毎日の定例処理（文書の施行・見直し通知、是正措置の督促、隔離原本の保存期間切れ削除）"
+    )
+    daily.set_defaults(func=run_daily)
+
     backup_parser = subparsers.add_parser("backup", help="データベースとデータディレクトリをバックアップする")
     backup_parser.add_argument("archive", type=Path, help="書き出すファイル（.tar.gz）")
     backup_parser.add_argument("--data-dir", type=Path, default=None)
@@ -146,6 +151,13 @@ def _serve(args: argparse.Namespace) -> int:
     from mamori.config.wsgi import application
 
     worker = None if args.no_worker else _start_task_worker()
+    if not args.no_worker:
+        import threading
+
+        from django.conf import settings
+
+        at = os.environ.get("MAMORI_DAILY_AT", "06:00")
+        threading.Thread(target=_daily_scheduler, args=(Path(settings.DATA_DIR), at), daemon=True).start()
     print(f"Mamori を http://{args.host}:{args.port}/ で起動しました（終了は Ctrl+C）。", flush=True)
     try:
         waitress_serve(application, host=args.host, port=args.port, threads=args.threads, ident="Mamori")
@@ -157,6 +169,52 @@ def _serve(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 worker.kill()
     return 0
+
+
+DAILY_JOBS: tuple[tuple[str, str], ...] = (
+    ("文書の施行・見直し・確認の督促", "policy_daily"),
+    ("隔離原本の保存期間切れ削除", "purge_quarantine"),
+)
+
+
+def run_daily(args: argparse.Namespace) -> int:
+    """Run the once-a-day jobs of every part; a failing job is reported and the others still run."""
+    setup_django()
+    from django.core.management import call_command
+
+    from mamori.inspections.tasks import remind_actions
+
+    failures = 0
+    for label, command in DAILY_JOBS:
+        try:
+            call_command(command)
+        except Exception as exc:  # the outermost loop of a batch: report, go on with the next job
+            failures += 1
+            print(f"{label}に失敗しました: {exc}", file=sys.stderr)
+    try:
+        sent = remind_actions.call()
+        print(f"是正措置の督促メールを {sent} 件送りました。")
+    except Exception as exc:  # same: one job's failure must not stop the day's other jobs
+        failures += 1
+        print(f"是正措置の督促に失敗しました: {exc}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _daily_scheduler(data_dir: Path, at: str) -> None:
+    """Run ``mamori daily`` once a day after ``at`` (HH:MM, local time) while the server runs."""
+    import datetime as dt
+    import time
+
+    hour, minute = (int(part) for part in at.split(":"))
+    stamp = data_dir / "daily-last-run"
+    while True:
+        now = dt.datetime.now().astimezone()
+        today = now.date().isoformat()
+        done = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else ""
+        if done != today and (now.hour, now.minute) >= (hour, minute):
+            stamp.write_text(today, encoding="utf-8")
+            subprocess.run([sys.executable, "-m", "mamori", "daily"], env=os.environ.copy(), check=False)
+        time.sleep(60)
 
 
 def _start_task_worker() -> subprocess.Popen[bytes]:
