@@ -30,7 +30,9 @@ def notice_text(
     """Return the notice: what was done to the body, its links and each attachment."""
     lines = ["【無害化のお知らせ】このメールは安全のため無害化されています。"]
     if Action.TEXTIZED in actions:
-        lines.append("・HTML（またはリッチテキスト）の本文をテキストに変換しました（画像・外部コンテンツは表示されません）。")
+        lines.append(
+            "・HTML（またはリッチテキスト）の本文をテキストに変換しました（画像・外部コンテンツは表示されません）。"
+        )
     else:
         lines.append("・本文をテキストとして表示しています。")
     if links:
