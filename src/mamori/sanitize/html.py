@@ -573,16 +573,24 @@ def html_to_text(
     walker = etree.iterwalk(root, events=("start", "end"))
     markers: list[str | None] = []
     deepest = 0
+    start, end, emit = converter.start, converter.end, converter.emit
     for event, el in walker:
         if event == "start":
-            deepest = max(deepest, len(markers))
-            markers.append(converter.start(el, walker))
-            converter.emit(el.text if markers[-1] != "skip" else None)
+            if len(markers) > deepest:
+                deepest = len(markers)
+            marker = start(el, walker)
+            markers.append(marker)
+            if marker != "skip":
+                text = el.text
+                if text:
+                    emit(text)
         else:
             marker = markers.pop() if markers else None
             if marker != "skip":
-                converter.end(el, marker)
-            converter.emit(el.tail)
+                end(el, marker)
+            tail = el.tail
+            if tail:
+                emit(tail)
     while len(converter.out) > 1:  # unclosed cells/anchors cannot happen with lxml, but stay safe
         inner = converter.out.pop().value()
         converter.out[-1].text(inner)
