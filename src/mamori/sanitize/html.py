@@ -310,7 +310,7 @@ class _Converter:
         if not isinstance(tag, str):
             walker.skip_subtree()
             return "skip"
-        tag = tag.lower()
+        # libxml2's HTML parser already lower-cases element names.
         has_attributes = len(el.attrib) > 0
         if tag in _INLINE and not has_attributes:
             return None
@@ -416,7 +416,7 @@ class _Converter:
             self.out[-1].text(f"［画像: {alt}］")
 
     def end(self, el: etree._Element, marker: str | None) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        tag = el.tag if isinstance(el.tag, str) else ""
         if marker is None and tag in _INLINE:
             return
         if marker and marker.endswith("bg"):
