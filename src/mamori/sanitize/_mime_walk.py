@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -273,11 +274,17 @@ def _safe_name(state: WalkState, untrusted_name: str) -> str:
     return name.strip(". ")[:200]
 
 
+def _extension_for(content_type: str) -> str:
+    """Return a file name extension for a MIME type (Python's built-in table; .bin when unknown)."""
+    known = _EXTENSIONS.get(content_type) or mimetypes.guess_extension(content_type, strict=False)
+    return known or ".bin"
+
+
 def _filename(state: WalkState, part: Part) -> str:
     name = _safe_name(state, part.filename)
     if not name:
         state.unnamed += 1
-        name = f"添付ファイル{state.unnamed}{_EXTENSIONS.get(part.content_type.value, '.bin')}"
+        name = f"添付ファイル{state.unnamed}{_extension_for(part.content_type.value)}"
     return name
 
 
