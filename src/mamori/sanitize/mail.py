@@ -18,7 +18,7 @@ from mamori.sanitize._mime_walk import (
     HARD_MAX_DEPTH,
     WalkState,
     own_result,
-    sanitize_attachment,
+    unpack_outlook_item,
     walk,
 )
 from mamori.sanitize.policy import LinkHandling, Policy
@@ -86,6 +86,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         max_header_bytes=limits.max_header_bytes,
     )
     state = WalkState(policy=policy)
+    outlook_subject: str | None = None
     if len(raw) > limits.max_input_bytes:
         root = Part(headers=[], content_type=parse_message(b"", budget).content_type, body=b"", depth=0)
         state.actions.add(Action.LIMIT_EXCEEDED)
@@ -104,7 +105,9 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         state.warnings.append(
             "入力は MIME 形式のメールではありません（Outlook の .msg 形式）。添付ファイルとして処理しました。"
         )
-        sanitize_attachment(state, "message.msg", raw, "application/vnd.ms-outlook")
+        item = unpack_outlook_item(state, "message.msg", raw)
+        if item is not None and item.subject:
+            outlook_subject = clean_text(item.subject)
         limit_hits = []
     else:
         root = parse_message(raw, budget)
@@ -122,7 +125,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         state.actions.add(Action.CHECKED)
     actions = tuple(action for action in Action if action in state.actions)
     subject_raw = root.header("subject")
-    subject = clean_text(decode_encoded_words(subject_raw)) if subject_raw is not None else None
+    subject = clean_text(decode_encoded_words(subject_raw)) if subject_raw is not None else outlook_subject
     notice = notice_text(
         actions=actions,
         results=state.results,
