@@ -259,7 +259,8 @@ class _Converter:
             self.out[-1].text(" ")
             return
         text = _CJK_BREAK.sub("", raw) if "\n" in raw else raw
-        text = _WS.sub(" ", text)
+        if not text.isprintable() or "  " in text:  # any whitespace but a single ASCII space
+            text = _WS.sub(" ", text)
         if text.strip() or text == " ":
             self.out[-1].text(text)
 
