@@ -180,3 +180,8 @@ def test_text_hidden_by_style_sheet_classes_and_ids_is_dropped() -> None:
     result = html_to_text(html)
     assert result.text == "見える\n\n携帯用"
     assert result.hidden_texts == 4
+
+
+def test_upper_case_tags_are_handled_like_lower_case() -> None:
+    html = '<P>A<BR>B</P><UL><LI>x</LI></UL><TABLE><TR><TD>a</TD><TD>b</TD></TR></TABLE><A HREF="http://x.jp">l</A>'
+    assert html_to_text(html).text == "A\nB\n\n・x\n\na | b\n\nl <hxxp://x[.]jp>"

@@ -213,15 +213,33 @@ def test_unquoted_encoded_word_file_name_is_decoded() -> None:
     assert [item["filename"] for item in report["attachments"]] == ["This is a test.pdf"]  # type: ignore[attr-defined]
 
 
-def test_outlook_msg_file_goes_down_the_attachment_path() -> None:
+def test_outlook_msg_file_is_opened_as_an_outlook_item() -> None:
     raw = (CORPORA / "email-misc" / "mail-parser" / "mail_outlook_1").read_bytes()
     result = sanitize_message(raw, Policy())
     message = _assert_well_formed(result.output)
-    assert "Outlook の .msg 形式" in _body(message)
+    body = _body(message)
+    assert "Outlook の .msg 形式" in body
+    assert "件名: Newsletter Prüfung Personalwesen / Prüfung Eröffnungsbilanz" in body
+    assert "Sehr geehrte Frau Gaiser-Schönenborn," in body
+    assert message["Subject"] == "Newsletter Prüfung Personalwesen / Prüfung Eröffnungsbilanz"
     attachments = result.report["attachments"]
     assert isinstance(attachments, list)
-    assert attachments[0]["filename"] == "message.msg"
-    assert attachments[0]["verdict"] in ("removed", "held", "converted", "cleaned")
+    assert [item["filename"] for item in attachments] == [
+        "newsletter.png",
+        "spacer.gif",
+        "image004.jpg",
+        "image006.jpg",
+        "image008.jpg",
+    ]
+
+
+def test_damaged_outlook_msg_goes_to_the_file_engine_whole() -> None:
+    raw = (CORPORA / "email-misc" / "mail-parser" / "mail_outlook_1").read_bytes()[:4096]
+    result = sanitize_message(raw, Policy())
+    _assert_well_formed(result.output)
+    attachments = result.report["attachments"]
+    assert isinstance(attachments, list)
+    assert [(item["filename"], item["verdict"]) for item in attachments] == [("message.msg", "removed")]
 
 
 def _wrap_tnef(data: bytes) -> bytes:

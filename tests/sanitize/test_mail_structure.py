@@ -339,3 +339,15 @@ def test_calendar_alternative_is_reported_as_an_attachment() -> None:
     result = sanitize_message(raw, Policy())
     assert _body(result.output) == "会議の招待です\n"
     assert [a.filename for a in result.attachments] == ["添付ファイル1.ics"]
+
+
+def test_boundary_that_is_a_prefix_of_another_line_does_not_split() -> None:
+    raw = HEAD + (
+        b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\nfirst\r\n--BB not a delimiter\r\n"
+        b"--B-- trailing text is not a close\r\nstill first\r\n--B \t\r\n\r\nsecond\r\n--B--\r\n"
+    )
+    result = sanitize_message(raw, Policy())
+    assert _body(result.output) == (
+        "first\n--BB not a delimiter\n--B-- trailing text is not a close\nstill first\n\nsecond\n"
+    )
+    assert result.report["defects"] == []

@@ -195,9 +195,25 @@ def decode_uuencode(body: bytes) -> bytes:
     return b"".join(out)
 
 
-def _boundary_pattern(boundary: str) -> re.Pattern[bytes]:
-    raw = boundary.encode("utf-8", "surrogateescape")
-    return re.compile(rb"^--" + re.escape(raw) + rb"(--)?[ \t]*$", re.MULTILINE)
+def _delimiters(body: bytes, boundary: str) -> list[tuple[int, int, bool]]:
+    """Find delimiter lines: (line start, line end, is closing) per RFC 2046 §5.1.1.
+
+    A delimiter is ``--boundary`` (or ``--boundary--``) at the start of a line, followed only by
+    linear white space; a longer boundary that merely starts with this one does not count.
+    """
+    delimiter = b"--" + boundary.encode("utf-8", "surrogateescape")
+    found: list[tuple[int, int, bool]] = []
+    position = body.find(delimiter)
+    while position >= 0:
+        if position == 0 or body[position - 1] == 0x0A:
+            after = position + len(delimiter)
+            is_closing = body.startswith(b"--", after)
+            end = body.find(b"\n", after)
+            end = len(body) if end < 0 else end
+            if not body[after + 2 * is_closing : end].strip(b" \t"):
+                found.append((position, end, is_closing))
+        position = body.find(delimiter, position + 1)
+    return found
 
 
 def _parse_entity(data: bytes, depth: int, default: str, budget: ParseBudget) -> Part:
@@ -231,7 +247,7 @@ def _parse_multipart(part: Part, budget: ParseBudget) -> None:
         part.is_truncated = True
         return
     body = part.body
-    matches = list(_boundary_pattern(boundary).finditer(body))
+    matches = _delimiters(body, boundary)
     if not matches:
         budget.defect("multipart に区切り行がありません")
         part.content_type = ContentType("text", "plain", part.content_type.params)
@@ -239,12 +255,12 @@ def _parse_multipart(part: Part, budget: ParseBudget) -> None:
     default = "message/rfc822" if part.content_type.subtype == "digest" else "text/plain"
     children: list[Part] = []
     closed = False
-    for index, match in enumerate(matches):
-        if match.group(1):
+    for index, (_, line_end, is_closing) in enumerate(matches):
+        if is_closing:
             closed = True
             break
-        start = match.end() + 1
-        end = matches[index + 1].start() - 1 if index + 1 < len(matches) else len(body)
+        start = line_end + 1
+        end = matches[index + 1][0] - 1 if index + 1 < len(matches) else len(body)
         if budget.parts >= budget.max_parts:
             budget.parts_exceeded = True
             part.is_truncated = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from mamori.sanitize._mime import Part, decode_transfer, decode_uuencode
 from mamori.sanitize._mime_build import OutputAttachment
 from mamori.sanitize._mime_flowed import unflow
 from mamori.sanitize._mime_headers import clean_text, decode_encoded_words
+from mamori.sanitize._mime_msg import OLE_MAGIC, MsgError, OutlookMessage, read_msg
 from mamori.sanitize.charsets import decode_bytes
 from mamori.sanitize.errors import SanitizeError
 from mamori.sanitize.files import sanitize_file
@@ -273,11 +275,17 @@ def _safe_name(state: WalkState, untrusted_name: str) -> str:
     return name.strip(". ")[:200]
 
 
+def _extension_for(content_type: str) -> str:
+    """Return a file name extension for a MIME type (Python's built-in table; .bin when unknown)."""
+    known = _EXTENSIONS.get(content_type) or mimetypes.guess_extension(content_type, strict=False)
+    return known or ".bin"
+
+
 def _filename(state: WalkState, part: Part) -> str:
     name = _safe_name(state, part.filename)
     if not name:
         state.unnamed += 1
-        name = f"添付ファイル{state.unnamed}{_EXTENSIONS.get(part.content_type.value, '.bin')}"
+        name = f"添付ファイル{state.unnamed}{_extension_for(part.content_type.value)}"
     return name
 
 
@@ -347,6 +355,9 @@ def _attachment(state: WalkState, part: Part) -> None:
     is_tnef = part.content_type.value in ("application/ms-tnef", "application/vnd.ms-tnef")
     if is_tnef or name.lower() == "winmail.dat":
         _unpack_tnef(state, name, data)
+        return
+    if data.startswith(OLE_MAGIC) and (name.lower().endswith(".msg") or "outlook" in part.content_type.value):
+        unpack_outlook_item(state, name, data)
         return
     sanitize_attachment(state, name, data, part.content_type.value)
 
@@ -427,3 +438,55 @@ def _tnef_rtf_body(state: WalkState, name: str, compressed: bytes) -> None:
 
 def _removes_links(state: WalkState) -> bool:
     return state.policy.links is LinkHandling.REMOVE
+
+
+def unpack_outlook_item(state: WalkState, name: str, data: bytes) -> OutlookMessage | None:
+    """Show an Outlook .msg item like an enclosed message; unreadable ones go to the file engine whole."""
+    try:
+        item = read_msg(data, max_attachments=state.policy.limits.max_mime_parts)
+    except MsgError:
+        sanitize_attachment(state, name, data, "application/vnd.ms-outlook")
+        return None
+    except Exception:  # outermost step for this attachment: let the file engine decide on it whole
+        _log.exception("reading an Outlook item failed; it goes to the file engine")
+        sanitize_attachment(state, name, data, "application/vnd.ms-outlook")
+        return None
+    state.warnings.append(f"{name}（Outlook のメッセージ）を開き、本文と添付ファイルを個別に処理しました。")
+    _add_outlook_item(state, name, item)
+    return item
+
+
+def _add_outlook_item(state: WalkState, name: str, item: OutlookMessage) -> None:
+    lines = ["---------- 添付されていた Outlook メッセージ ----------"]
+    for label, value in (("差出人", item.sender), ("宛先", item.to), ("CC", item.cc), ("日付", item.date)):
+        if value.strip():
+            lines.append(f"{label}: {clean_text(value)}")
+    lines.append(f"件名: {clean_text(item.subject)}")
+    header, stats = defang_text("\n".join(lines), remove=_removes_links(state))
+    state.links += stats.defanged + stats.removed
+    state.texts.append(_clean(header))
+    before = len(state.texts)
+    if item.body_html:
+        policy = state.policy
+        result = html_to_text(
+            item.body_html[:MAX_HTML_BYTES],
+            links=policy.links,
+            hidden_text=policy.hidden_text,
+            remove_tracking_images=policy.remove_tracking_images,
+        )
+        state.actions.add(Action.TEXTIZED)
+        state.links += result.links
+        state.findings.extend(result.findings)
+        _add_text(state, result.text)
+    if len(state.texts) == before and item.body_text:
+        text, stats = defang_text(_clean(item.body_text), remove=_removes_links(state))
+        state.links += stats.defanged + stats.removed
+        _add_text(state, text)
+    if len(state.texts) == before and item.body_rtf:
+        _tnef_rtf_body(state, name, item.body_rtf)
+    for index, attachment in enumerate(item.attachments, 1):
+        inner = _safe_name(state, attachment.filename) or f"Outlook添付{index}.bin"
+        sanitize_attachment(state, inner, attachment.data, attachment.mime_type or "application/octet-stream")
+    for embedded in item.embedded:
+        _add_outlook_item(state, name, embedded)
+    state.texts.append("---------- 添付されていた Outlook メッセージここまで ----------")

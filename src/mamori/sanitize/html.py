@@ -259,7 +259,8 @@ class _Converter:
             self.out[-1].text(" ")
             return
         text = _CJK_BREAK.sub("", raw) if "\n" in raw else raw
-        text = _WS.sub(" ", text)
+        if not text.isprintable() or "  " in text:  # any whitespace but a single ASCII space
+            text = _WS.sub(" ", text)
         if text.strip() or text == " ":
             self.out[-1].text(text)
 
@@ -310,7 +311,7 @@ class _Converter:
         if not isinstance(tag, str):
             walker.skip_subtree()
             return "skip"
-        tag = tag.lower()
+        # libxml2's HTML parser already lower-cases element names.
         has_attributes = len(el.attrib) > 0
         if tag in _INLINE and not has_attributes:
             return None
@@ -416,7 +417,7 @@ class _Converter:
             self.out[-1].text(f"［画像: {alt}］")
 
     def end(self, el: etree._Element, marker: str | None) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        tag = el.tag if isinstance(el.tag, str) else ""
         if marker is None and tag in _INLINE:
             return
         if marker and marker.endswith("bg"):
@@ -573,16 +574,24 @@ def html_to_text(
     walker = etree.iterwalk(root, events=("start", "end"))
     markers: list[str | None] = []
     deepest = 0
+    start, end, emit = converter.start, converter.end, converter.emit
     for event, el in walker:
         if event == "start":
-            deepest = max(deepest, len(markers))
-            markers.append(converter.start(el, walker))
-            converter.emit(el.text if markers[-1] != "skip" else None)
+            if len(markers) > deepest:
+                deepest = len(markers)
+            marker = start(el, walker)
+            markers.append(marker)
+            if marker != "skip":
+                text = el.text
+                if text:
+                    emit(text)
         else:
             marker = markers.pop() if markers else None
             if marker != "skip":
-                converter.end(el, marker)
-            converter.emit(el.tail)
+                end(el, marker)
+            tail = el.tail
+            if tail:
+                emit(tail)
     while len(converter.out) > 1:  # unclosed cells/anchors cannot happen with lxml, but stay safe
         inner = converter.out.pop().value()
         converter.out[-1].text(inner)

@@ -11,14 +11,14 @@ import logging
 
 from mamori.sanitize._mime import ParseBudget, Part, is_mime_like, parse_message
 from mamori.sanitize._mime_build import build_message
-from mamori.sanitize._mime_headers import clean_text, decode_address_header, decode_encoded_words
+from mamori.sanitize._mime_headers import ContentType, clean_text, decode_address_header, decode_encoded_words
 from mamori.sanitize._mime_notice import notice_text
 from mamori.sanitize._mime_walk import (
     ENCRYPTED_TYPES,
     HARD_MAX_DEPTH,
     WalkState,
     own_result,
-    sanitize_attachment,
+    unpack_outlook_item,
     walk,
 )
 from mamori.sanitize.policy import LinkHandling, Policy
@@ -78,6 +78,46 @@ def _limits_report(budget: ParseBudget, policy: Policy) -> list[dict[str, object
     return hits
 
 
+def _empty_root() -> Part:
+    return Part(headers=[], content_type=ContentType("text", "plain", {}), body=b"", depth=0)
+
+
+def _read_input(
+    raw: bytes, state: WalkState, budget: ParseBudget
+) -> tuple[Part, list[dict[str, object]], str | None]:
+    """Parse and walk the input; return the root part, the limits hit and an Outlook item's subject."""
+    limits = state.policy.limits
+    if len(raw) > limits.max_input_bytes:
+        state.actions.add(Action.LIMIT_EXCEEDED)
+        reason = (
+            f"メールの大きさが上限（{limits.max_input_bytes} バイト）を超えたため、"
+            "本文と添付ファイルを削除しました。"
+        )
+        state.results.append(own_result("message.eml", raw, "message/rfc822", Verdict.REMOVED, reason))
+        state.actions.add(Action.ATTACHMENT_REMOVED)
+        return (
+            _empty_root(),
+            [{"limit": "max_input_bytes", "value": limits.max_input_bytes, "message": reason}],
+            None,
+        )
+    if not is_mime_like(raw):
+        # An Outlook .msg (OLE compound file) is not MIME: it is opened as an Outlook item, or goes to
+        # the file engine whole when it cannot be read.
+        state.warnings.append(
+            "入力は MIME 形式のメールではありません（Outlook の .msg 形式）。添付ファイルとして処理しました。"
+        )
+        item = unpack_outlook_item(state, "message.msg", raw)
+        return _empty_root(), [], clean_text(item.subject) if item is not None and item.subject else None
+    root = parse_message(raw, budget)
+    walk(state, root)
+    limit_hits = _limits_report(budget, state.policy) + state.limit_hits
+    if limit_hits:
+        state.actions.add(Action.LIMIT_EXCEEDED)
+    if budget.defects:
+        state.actions.add(Action.MALFORMED_REPAIRED)
+    return root, limit_hits, None
+
+
 def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
     limits = policy.limits
     budget = ParseBudget(
@@ -86,34 +126,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         max_header_bytes=limits.max_header_bytes,
     )
     state = WalkState(policy=policy)
-    if len(raw) > limits.max_input_bytes:
-        root = Part(headers=[], content_type=parse_message(b"", budget).content_type, body=b"", depth=0)
-        state.actions.add(Action.LIMIT_EXCEEDED)
-        reason = (
-            f"メールの大きさが上限（{limits.max_input_bytes} バイト）を超えたため、"
-            "本文と添付ファイルを削除しました。"
-        )
-        state.results.append(own_result("message.eml", raw, "message/rfc822", Verdict.REMOVED, reason))
-        state.actions.add(Action.ATTACHMENT_REMOVED)
-        limit_hits: list[dict[str, object]] = [
-            {"limit": "max_input_bytes", "value": limits.max_input_bytes, "message": reason}
-        ]
-    elif not is_mime_like(raw):
-        # An Outlook .msg (OLE compound file) is not MIME: it goes down the attachment path whole.
-        root = Part(headers=[], content_type=parse_message(b"", budget).content_type, body=b"", depth=0)
-        state.warnings.append(
-            "入力は MIME 形式のメールではありません（Outlook の .msg 形式）。添付ファイルとして処理しました。"
-        )
-        sanitize_attachment(state, "message.msg", raw, "application/vnd.ms-outlook")
-        limit_hits = []
-    else:
-        root = parse_message(raw, budget)
-        walk(state, root)
-        limit_hits = _limits_report(budget, policy) + state.limit_hits
-        if limit_hits:
-            state.actions.add(Action.LIMIT_EXCEEDED)
-        if budget.defects:
-            state.actions.add(Action.MALFORMED_REPAIRED)
+    root, limit_hits, outlook_subject = _read_input(raw, state, budget)
     if state.links:
         state.actions.add(
             Action.LINKS_REMOVED if policy.links is LinkHandling.REMOVE else Action.LINKS_DEFANGED
@@ -122,7 +135,7 @@ def _sanitize(raw: bytes, policy: Policy) -> MessageResult:
         state.actions.add(Action.CHECKED)
     actions = tuple(action for action in Action if action in state.actions)
     subject_raw = root.header("subject")
-    subject = clean_text(decode_encoded_words(subject_raw)) if subject_raw is not None else None
+    subject = clean_text(decode_encoded_words(subject_raw)) if subject_raw is not None else outlook_subject
     notice = notice_text(
         actions=actions,
         results=state.results,
