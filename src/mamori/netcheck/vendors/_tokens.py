@@ -16,7 +16,6 @@ __all__ = [
     "MAX_PORT",
     "Line",
     "TokenError",
-    "decode_config_bytes",
     "iter_lines",
     "mask_to_prefix",
     "parse_ipv4",
@@ -49,32 +48,6 @@ def iter_lines(text: str) -> Iterator[Line]:
     """Yield every line of ``text`` with its 1-based number."""
     for index, part in enumerate(_LINE_BREAK.split(text), start=1):
         yield Line(index, part)
-
-
-def decode_config_bytes(data: bytes) -> str:
-    """Decode configuration bytes: UTF-8 (with or without BOM), UTF-16 with or without BOM, else Latin-1.
-
-    RANCID and some Windows tools save Cisco configurations as UTF-16LE, sometimes without a BOM; such a
-    file is recognised by NUL bytes in every other position. Latin-1 is the last resort because it never
-    fails, so an odd byte stays visible in the report instead of aborting the parse.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    sample = data[:512]
-    if len(sample) >= 4:
-        odd_nuls = sample[1::2].count(0)
-        even_nuls = sample[0::2].count(0)
-        half = len(sample) // 2
-        if odd_nuls >= half * 0.6 and even_nuls < half * 0.1:
-            return data.decode("utf-16-le", errors="replace")
-        if even_nuls >= half * 0.6 and odd_nuls < half * 0.1:
-            return data.decode("utf-16-be", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
 
 
 def split_quoted(text: str) -> list[str]:
