@@ -21,6 +21,7 @@ __all__ = [
     "parse_ipv4",
     "parse_port",
     "split_quoted",
+    "strip_inline_comment",
     "wildcard_to_prefix",
 ]
 
@@ -94,6 +95,20 @@ def split_quoted(text: str) -> list[str]:
     if in_word:
         words.append("".join(current))
     return words
+
+
+_INLINE_COMMENT = re.compile(r"\s!.*$")
+
+
+def strip_inline_comment(text: str) -> str:
+    """Drop a trailing `` ! comment`` (Cisco exports never have one, hand-edited files often do).
+
+    Remarks and descriptions keep their text: they may legitimately contain an exclamation mark.
+    """
+    lowered = text.lstrip().lower()
+    if lowered.startswith(("remark", "description")) or " remark " in lowered:
+        return text
+    return _INLINE_COMMENT.sub("", text)
 
 
 def parse_ipv4(text: str) -> ipaddress.IPv4Address:
