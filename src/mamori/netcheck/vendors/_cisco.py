@@ -310,6 +310,13 @@ class CiscoObjects:
 
     def check_all(self) -> None:
         """Resolve every definition once so bad member lines are reported even when unused."""
+        for definition in self.definitions.values():
+            for line, words in definition.members:
+                referenced = _referenced_name(words)
+                if referenced is not None and not any(
+                    (kind, referenced) in self.definitions for kind in _REFERENCE_KINDS
+                ):
+                    self.report(line, f"未定義のオブジェクト {referenced[:40]} を参照しています")
         for kind, name in list(self.definitions):
             if kind in ("object network", "object-group network"):
                 self.network(name)
@@ -465,7 +472,9 @@ class CiscoObjects:
             return self.service_reference(words[1], depth=depth + 1)
         if head == "protocol-object" and len(words) == 2:
             return _Svc(services=_protocol_services(words[1]))
-        if head == "port-object" and definition.protocol is not None:
+        if head == "port-object":
+            if definition.protocol is None:
+                raise TokenError("port-object needs tcp, udp or tcp-udp in the object-group line")
             return self._ports_to_services(definition.protocol, words[1:])
         if head in ("service-object", "service"):
             words = words[1:]
@@ -522,6 +531,26 @@ class CiscoObjects:
             elif words[0].lower() != "description":
                 self.report(line, f"object-group icmp-type {name[:40]} の要素を解釈できません")
         return result
+
+
+_REFERENCE_KINDS: Final = (
+    "object network",
+    "object service",
+    "object-group network",
+    "object-group service",
+    "object-group protocol",
+    "object-group icmp-type",
+    "object-group port",
+)
+
+
+def _referenced_name(words: list[str]) -> str | None:
+    lowered = [word.lower() for word in words]
+    if lowered[0] == "group-object" and len(words) == 2:
+        return words[1]
+    if lowered[0] in ("network-object", "service-object") and len(words) == 3 and lowered[1] == "object":
+        return words[2]
+    return None
 
 
 def _protocol_numbers(protocol: str) -> list[int]:
