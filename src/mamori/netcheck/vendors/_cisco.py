@@ -855,11 +855,15 @@ def parse_acl_entry(
                 for s in services
             ]
     elif protocol in (1, 58) and rest:
-        icmp_group = objects.icmp_group(rest[0])
+        group_name = rest[1] if rest[0].lower() == "object-group" and len(rest) > 1 else rest[0]
+        icmp_group = objects.icmp_group(group_name)
         if icmp_group is not None:
             services = list(icmp_group.services)
             service_unknown.extend(icmp_group.unknown)
-            rest = rest[1:]
+            rest = rest[2:] if group_name is not rest[0] else rest[1:]
+        elif rest[0].lower() == "object-group" and len(rest) > 1:
+            service_unknown.append(rest[1])
+            rest = rest[2:]
         elif rest[0].lower() not in _NOT_ICMP_TYPES:
             icmp = _icmp_type(rest)
             if icmp is None:
