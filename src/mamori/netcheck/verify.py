@@ -461,41 +461,50 @@ def _verify_device(
     certain = optimistic.run(region, index)
     unknown_rules = [rule for rule in rules if has_unknown(rule) and relevant[id(rule)]]
     violations: list[Violation] = []
-    remaining = leaked
-    for record in sorted(pessimistic.records, key=lambda r: r.priority):
-        part = record.hits & remaining
-        if part.is_empty():
-            continue
-        remaining = remaining - record.hits
-        ref = record.ref
-        text = ref.text if isinstance(ref, Rule) else _line_text(lines, ref.line)
-        for (a, b), pair_set in pair_regions.items():
-            packets = part & pair_set
-            if packets.is_empty():
+    definite_keys: set[tuple[str, int, str, str]] = set()
+    # Definite leaks are attributed by the optimistic run (the rules that leak for sure); what only
+    # the pessimistic run lets through is possible and attributed by that run.
+    for certainty, run, packets_left in (
+        (Certainty.DEFINITE, optimistic, certain),
+        (Certainty.POSSIBLE, pessimistic, leaked - certain),
+    ):
+        remaining = packets_left
+        for record in sorted(run.records, key=lambda r: r.priority):
+            if remaining.is_empty():
+                break
+            part = record.hits & remaining
+            if part.is_empty():
                 continue
-            sure = packets & certain
-            if not sure.is_empty():
-                certainty = Certainty.DEFINITE
-                witness = ctx.witness(sure, a, b, index)
-                names: tuple[str, ...] = ()
-            else:
-                certainty = Certainty.POSSIBLE
-                witness = ctx.witness(packets, a, b, index)
-                names = _responsible_unknowns(compiler, unknown_rules, packets)
-            violations.append(
-                Violation(
-                    device=device.id,
-                    rule=ref.rule_id,
-                    line=ref.line,
-                    from_zone=a,
-                    to_zone=b,
-                    witness=witness,
-                    certainty=certainty,
-                    file=config.source,
-                    text=text,
-                    unknown_objects=names,
+            remaining = remaining - record.hits
+            ref = record.ref
+            text = ref.text if isinstance(ref, Rule) else _line_text(lines, ref.line)
+            for (a, b), pair_set in pair_regions.items():
+                packets = part & pair_set
+                if packets.is_empty():
+                    continue
+                key = (ref.rule_id, ref.line, a, b)
+                if certainty is Certainty.POSSIBLE and key in definite_keys:
+                    continue
+                definite_keys.add(key)
+                names = (
+                    _responsible_unknowns(compiler, unknown_rules, packets)
+                    if certainty is Certainty.POSSIBLE
+                    else ()
                 )
-            )
+                violations.append(
+                    Violation(
+                        device=device.id,
+                        rule=ref.rule_id,
+                        line=ref.line,
+                        from_zone=a,
+                        to_zone=b,
+                        witness=ctx.witness(packets, a, b, index),
+                        certainty=certainty,
+                        file=config.source,
+                        text=text,
+                        unknown_objects=names,
+                    )
+                )
     return violations, warnings
 
 

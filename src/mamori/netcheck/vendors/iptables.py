@@ -237,7 +237,10 @@ def _parse_spec(tokens: list[str], unsupported: list[str]) -> _Spec:
         elif word in ("-m", "--match"):
             module = value()
             if module in ("tcp", "udp") and spec.protocol != PROTOCOL_NUMBERS[module]:
-                raise _LineError(f"「-m {module}」は「-p {module}」と一緒に指定する必要があります")
+                spec.unknown.append(f"-m {module}")
+                unsupported.append(
+                    f"「-m {module}」は「-p {module}」と一緒に指定する必要があります（不明な条件として扱います）"
+                )
             if module not in (
                 "tcp",
                 "udp",
@@ -309,13 +312,21 @@ def _parse_spec(tokens: list[str], unsupported: list[str]) -> _Spec:
         elif word in IGNORED_FLAGS:
             pass
         elif word in ("-4", "--ipv4", "-6", "--ipv6"):
-            raise _LineError(f"「{word}」には対応していません")
+            spec.unknown.append(word)
+            unsupported.append(f"「{word}」には対応していません（不明な条件として扱います）")
         elif word in ("-c", "--set-counters"):
             i += 2
             negate = False
             continue
         else:
-            raise _LineError(f"不明なオプション「{word}」")
+            # Unknown option: keep the rule, read the option as an unknown condition (any in a permit,
+            # nothing in a deny) and skip its values up to the next option.
+            words = [word]
+            while i + 1 < len(tokens) and not tokens[i + 1].startswith("-") and tokens[i + 1] != "!":
+                i += 1
+                words.append(tokens[i])
+            spec.unknown.append(" ".join(words))
+            unsupported.append(f"不明なオプション「{word}」（不明な条件として扱います）")
         negate = False
         i += 1
     return spec
@@ -494,6 +505,10 @@ def parse(text: str, *, source: str) -> ParsedConfig:
             rule = _build_rule(spec, chain_name, number, raw.strip(), set(chains))
         except _LineError as exc:
             unsupported.append(Unsupported(source, number, raw.strip(), exc.reason))
+            known_chain = chains.get(chain_name)
+            if known_chain is not None:
+                # Keep the position so later rules keep the numbers iptables gives them.
+                known_chain.rules.append((number, None))
             continue
         for reason in reasons:
             unsupported.append(Unsupported(source, number, raw.strip(), reason))
