@@ -507,6 +507,9 @@ def _fold(
                 current.lines.append(command.line)
             elif verb in ("unset", "clear"):
                 values.pop(key, None)
+                # An ICMP code only qualifies a type: unsetting the type drops the code too.
+                if key == "icmptype":
+                    values.pop("icmpcode", None)
             elif verb == "unselect" and key in values:
                 values[key].words = [word for word in values[key].words if word not in args]
             if key in values and len(values[key].words) > MAX_SET_MEMBERS:
