@@ -253,6 +253,26 @@ def _take_value(tokens: list[str], index: int) -> tuple[list[str], bool, str | N
     return values, negate, None, index
 
 
+_STATEMENT_STARTS = frozenset(
+    {
+        *VERDICTS,
+        "jump",
+        "goto",
+        "continue",
+        "counter",
+        "log",
+        "comment",
+        "ip",
+        "ip6",
+        "tcp",
+        "udp",
+        "sctp",
+        "th",
+    }
+    | {"icmp", "icmpv6", "iifname", "oifname", "iif", "oif", "ct"}
+)
+
+
 def _text_rule(tokens: list[str], line: int, text: str) -> _RawRule:
     conds: list[_Cond] = []
     verdict: str | None = None
@@ -331,9 +351,14 @@ def _text_rule(tokens: list[str], line: int, text: str) -> _RawRule:
         if token == "continue":
             i += 1
             continue
-        # Anything else (limit, meta mark, fib, socket, quota ...): an unknown condition.
-        unknown.append(" ".join(tokens[i : i + 3]))
-        break
+        # Anything else (limit, meta mark, fib, socket, quota ...): an unknown condition up to the
+        # next statement the parser knows.
+        words = [token]
+        i += 1
+        while i < len(tokens) and tokens[i] not in _STATEMENT_STARTS:
+            words.append(tokens[i])
+            i += 1
+        unknown.append(" ".join(words))
     return _RawRule(line, text, conds, verdict, target, unknown)
 
 
@@ -430,7 +455,9 @@ def _parse_json(text: str, source: str) -> _Ruleset:
             key = (str(data.get("family")), str(data.get("table")), str(data.get("name")))
             elements = data.get("elem")
             try:
-                ruleset.sets[key] = _json_value(elements)[0] if elements is not None else []
+                # An empty named set is usually filled at run time (fail2ban, scripts): its
+                # contents are unknown, not "nothing".
+                ruleset.sets[key] = _json_value(elements)[0] if elements else None
             except _RuleError:
                 ruleset.sets[key] = None
             continue
