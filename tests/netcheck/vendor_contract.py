@@ -18,8 +18,10 @@ gives zero rules, and random text never raises anything but :class:`NetcheckErro
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mamori.netcheck.errors import NetcheckError
-from mamori.netcheck.ir import ParsedConfig, Rule
+from mamori.netcheck.ir import IPV4_MAX, AddressRange, ParsedConfig, PortRange, Rule, Service
 from mamori.netcheck.vendors import get_parser
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -149,3 +151,60 @@ class VendorContract:
         count = len(source_lines(text))
         assert all(1 <= item.line <= count for item in parsed.unsupported)
         assert all(0 <= rule.line <= count for rule in parsed.rules())
+
+
+@dataclass(frozen=True)
+class RandomRule:
+    """A random filter rule for round-trip tests: each vendor test renders it in its own syntax."""
+
+    permit: bool
+    source: tuple[int, int]  # (address, prefix length)
+    destination: tuple[int, int]
+    protocol: str  # "ip", "tcp", "udp" or "icmp"
+    source_ports: tuple[int, int] | None
+    destination_ports: tuple[int, int] | None
+
+    def address_range(self, which: str) -> AddressRange:
+        """Return the expected IR range of ``source`` or ``destination``."""
+        address, length = self.source if which == "source" else self.destination
+        size = 1 << (32 - length)
+        first = address & ~(size - 1) & IPV4_MAX
+        return AddressRange(first, first + size - 1, 4)
+
+    def services(self) -> tuple[Service, ...]:
+        """Return the expected IR services."""
+        if self.protocol == "ip":
+            return (Service(),)
+        if self.protocol == "icmp":
+            return (Service(1),)
+        number = 6 if self.protocol == "tcp" else 17
+        src = (PortRange(*self.source_ports),) if self.source_ports else ()
+        dst = (PortRange(*self.destination_ports),) if self.destination_ports else ()
+        return (Service(number, src, dst),)
+
+
+def _port_ranges() -> st.SearchStrategy[tuple[int, int] | None]:
+    single = st.integers(1, 65535).map(lambda port: (port, port))
+    pair = st.tuples(st.integers(1, 65535), st.integers(1, 65535)).map(lambda ports: (min(ports), max(ports)))
+    return st.one_of(st.none(), single, pair)
+
+
+@st.composite
+def random_rules(draw: st.DrawFn) -> RandomRule:
+    """Draw one random rule; ports only for TCP and UDP."""
+    protocol = draw(st.sampled_from(["ip", "tcp", "udp", "icmp"]))
+    ported = protocol in ("tcp", "udp")
+    address = st.tuples(st.integers(0, IPV4_MAX), st.integers(0, 32))
+    return RandomRule(
+        permit=draw(st.booleans()),
+        source=draw(address),
+        destination=draw(address),
+        protocol=protocol,
+        source_ports=draw(_port_ranges()) if ported else None,
+        destination_ports=draw(_port_ranges()) if ported else None,
+    )
+
+
+def dotted(value: int) -> str:
+    """Return a 32-bit integer as a dotted quad."""
+    return str(ipaddress.IPv4Address(value))
