@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mamori.netcheck.errors import LimitExceededError
+from mamori.netcheck.errors import ConfigSyntaxError, LimitExceededError
 from mamori.netcheck.ir import (
     Action,
     Attachment,
@@ -34,6 +34,55 @@ __all__ = ["VENDOR", "parse"]
 VENDOR = "cisco-asa"
 _OBJECT_KINDS = frozenset({"network", "service"})
 _GROUP_KINDS = frozenset({"network", "service", "protocol", "icmp-type"})
+
+
+# First words of ASA commands, so a file of other text is told apart from an ASA configuration.
+_KNOWN_HEADS = frozenset(
+    {
+        "asa",
+        "hostname",
+        "interface",
+        "access-list",
+        "access-group",
+        "object",
+        "object-group",
+        "name",
+        "names",
+        "nat",
+        "route",
+        "same-security-traffic",
+        "clear",
+        "domain-name",
+        "enable",
+        "passwd",
+        "mtu",
+        "ftp",
+        "pager",
+        "logging",
+        "icmp",
+        "arp",
+        "timeout",
+        "aaa",
+        "http",
+        "ssh",
+        "telnet",
+        "crypto",
+        "username",
+        "dns",
+        "service-policy",
+        "policy-map",
+        "class-map",
+        "prompt",
+        "end",
+        "firewall",
+        "dhcpd",
+        "ntp",
+        "snmp-server",
+        "threat-detection",
+        "webvpn",
+        "group-policy",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -84,6 +133,7 @@ def parse(text: str, *, source: str) -> ParsedConfig:
     report = _Report(source)
     state = _State(report, CiscoObjects("asa", report.add))
     mode: _Interface | Definition | None = None
+    meaningful = recognised = 0
     for line in iter_lines(text.removeprefix("\ufeff")):
         stripped = line.text.strip()
         if not stripped or stripped.startswith(("!", ":")):
@@ -91,7 +141,9 @@ def parse(text: str, *, source: str) -> ParsedConfig:
         words = strip_inline_comment(stripped).split()
         if not words:
             continue
+        meaningful += 1
         if line.text[:1] not in (" ", "\t"):
+            recognised += words[0].lower() in _KNOWN_HEADS
             mode = _top_level(words, line, state)
         elif isinstance(mode, _Interface):
             _interface_member(mode, words, line, report)
@@ -100,6 +152,8 @@ def parse(text: str, *, source: str) -> ParsedConfig:
                 report.add(line, "オブジェクト NAT は検証対象外です")
             else:
                 mode.members.append((line, words))
+    if meaningful and not recognised:
+        raise ConfigSyntaxError("Cisco ASA のコマンドが見つかりません", file=source)
     return _build(source, state)
 
 

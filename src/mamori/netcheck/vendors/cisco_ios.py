@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mamori.netcheck.errors import LimitExceededError
+from mamori.netcheck.errors import ConfigSyntaxError, LimitExceededError
 from mamori.netcheck.ir import (
     Action,
     Attachment,
@@ -39,6 +39,57 @@ _UNMODELLED = {
     ("class-map", "type"): "ゾーンベースファイアウォールの class-map は検証対象外です",
     ("ip", "nat"): "NAT は検証対象外です",
 }
+
+
+# First words of IOS commands, so a file of other text is told apart from an IOS configuration.
+_KNOWN_HEADS = frozenset(
+    {
+        "version",
+        "hostname",
+        "interface",
+        "ip",
+        "ipv6",
+        "access-list",
+        "object-group",
+        "router",
+        "line",
+        "end",
+        "exit",
+        "service",
+        "boot-start-marker",
+        "boot-end-marker",
+        "no",
+        "aaa",
+        "enable",
+        "username",
+        "logging",
+        "ntp",
+        "snmp-server",
+        "control-plane",
+        "route-map",
+        "vlan",
+        "spanning-tree",
+        "banner",
+        "crypto",
+        "license",
+        "zone",
+        "zone-pair",
+        "policy-map",
+        "class-map",
+        "multilink",
+        "redundancy",
+        "prefix-list",
+        "arp",
+        "archive",
+        "clock",
+        "vrf",
+        "key",
+        "mpls",
+        "call-home",
+        "platform",
+        "tacacs",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -100,13 +151,16 @@ def parse(text: str, *, source: str) -> ParsedConfig:
     interfaces: dict[str, Line] = {}
     bindings: list[tuple[Stage, str, str, Line]] = []
     mode: tuple[str, object] | None = None
+    meaningful = recognised = 0
     for line in iter_lines(text):
         stripped = line.text.strip()
         if not stripped or stripped.startswith("!"):
             continue
         words = strip_inline_comment(stripped).split()
         indented = line.text[:1] in (" ", "\t")
+        meaningful += 1
         if not indented:
+            recognised += words[0].lower() in _KNOWN_HEADS
             mode = _top_level(words, line, acls, objects, interfaces, report)
             continue
         if mode is None:
@@ -123,6 +177,8 @@ def parse(text: str, *, source: str) -> ParsedConfig:
         elif kind == "interface":
             assert isinstance(target, str)
             _interface_member(target, words, line, bindings, report)
+    if meaningful and not recognised:
+        raise ConfigSyntaxError("Cisco IOS のコマンドが見つかりません", file=source)
     return _build(source, acls, interfaces, bindings, objects, report)
 
 
