@@ -621,10 +621,9 @@ def _icmp_type(words: Sequence[str]) -> tuple[int, int | None] | None:
 def _port_number(word: str, protocol: int) -> int:
     lowered = word.lower()
     if lowered.isdigit():
-        value = int(lowered)
-        if value > 65535:
+        if int(lowered) > 65535:
             raise TokenError(f"port out of range {word[:10]!r}")
-        return value
+        return int(lowered)
     names = TCP_PORTS if protocol == _TCP else UDP_PORTS if protocol == _UDP else {}
     value = names.get(lowered)
     if value is None and protocol not in (_TCP, _UDP):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["PREDEFINED_ADDRESSES", "PREDEFINED_SERVICES", "ServiceSpec"]
+__all__ = ["PREDEFINED_ADDRESSES", "PREDEFINED_ICMP", "PREDEFINED_IP", "PREDEFINED_SERVICES", "ServiceSpec"]
 
 # One predefined service: a list of (protocol, destination ranges, source ranges); protocol is a
 # number, ranges are inclusive (low, high) pairs; an empty destination list means every port.

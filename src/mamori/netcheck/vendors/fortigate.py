@@ -628,11 +628,11 @@ class _Resolver:
                     raise TokenError("start-ip is after end-ip")
                 return _Resolved(ranges=[AddressRange(first, last, 4)])
             if kind == "wildcard":
-                value = values.get("wildcard")
-                if value is None or len(value.words) != 2:
+                pair = values.get("wildcard")
+                if pair is None or len(pair.words) != 2:
                     # An unset wildcard is 0.0.0.0 0.0.0.0 on the device: it matches every address.
                     return _Resolved(ranges=[AddressRange(0, IPV4_MAX, 4)])
-                address, mask = int(parse_ipv4(value.words[0])), int(parse_ipv4(value.words[1]))
+                address, mask = int(parse_ipv4(pair.words[0])), int(parse_ipv4(pair.words[1]))
                 # FortiOS wildcard masks mark the bits that must match; IR wildcards mark don't-care bits.
                 return _Resolved(wildcards=[Wildcard(address & mask, (~mask) & IPV4_MAX)])
         except TokenError:
