@@ -25,7 +25,7 @@ from mamori.netcheck.ir import (
     Wildcard,
 )
 from mamori.netcheck.limits import MAX_SET_MEMBERS
-from mamori.netcheck.vendors._tokens import Line, TokenError, mask_to_prefix, parse_ipv4, wildcard_to_prefix
+from mamori.netcheck.vendors._tokens import Line, TokenError, ipv4_to_int, mask_to_prefix, wildcard_to_prefix
 
 __all__ = [
     "AclEntry",
@@ -690,6 +690,8 @@ def _is_keyword(word: str) -> bool:
 
 def _address_int(text: str, names: dict[str, str]) -> tuple[int, int]:
     resolved = names.get(text, text)
+    if ":" not in resolved:
+        return ipv4_to_int(resolved), 4
     try:
         address = ipaddress.ip_address(resolved)
     except ValueError as error:
@@ -706,7 +708,7 @@ def _prefix_range(text: str) -> AddressRange:
 
 
 def _mask_range(address_text: str, mask_text: str, names: dict[str, str]) -> AddressRange:
-    address = int(parse_ipv4(names.get(address_text, address_text)))
+    address = ipv4_to_int(names.get(address_text, address_text))
     prefix = mask_to_prefix(mask_text)
     size = 1 << (32 - prefix)
     first = address & ~(size - 1) & IPV4_MAX
@@ -714,8 +716,8 @@ def _mask_range(address_text: str, mask_text: str, names: dict[str, str]) -> Add
 
 
 def _wildcard_net(address_text: str, wildcard_text: str) -> _Net:
-    address = int(parse_ipv4(address_text))
-    wildcard = int(parse_ipv4(wildcard_text))
+    address = ipv4_to_int(address_text)
+    wildcard = ipv4_to_int(wildcard_text)
     prefix = wildcard_to_prefix(wildcard)
     if prefix is None:
         return _Net(wildcards=[Wildcard(address & ~wildcard & IPV4_MAX, wildcard)])

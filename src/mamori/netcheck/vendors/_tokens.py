@@ -16,6 +16,7 @@ __all__ = [
     "MAX_PORT",
     "Line",
     "TokenError",
+    "ipv4_to_int",
     "iter_lines",
     "mask_to_prefix",
     "parse_ipv4",
@@ -111,17 +112,31 @@ def strip_inline_comment(text: str) -> str:
     return _INLINE_COMMENT.sub("", text)
 
 
+def ipv4_to_int(text: str) -> int:
+    """Read a dotted-quad IPv4 address as a 32-bit integer (no leading zeros, as ipaddress requires)."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        raise TokenError(f"not an IPv4 address: {text[:40]!r}")
+    value = 0
+    for part in parts:
+        # isdecimal() alone accepts other scripts' digits; the ASCII check keeps "١٢" out.
+        if not part.isascii() or not part.isdecimal() or len(part) > 3 or (len(part) > 1 and part[0] == "0"):
+            raise TokenError(f"not an IPv4 address: {text[:40]!r}")
+        octet = int(part)
+        if octet > 255:
+            raise TokenError(f"not an IPv4 address: {text[:40]!r}")
+        value = (value << 8) | octet
+    return value
+
+
 def parse_ipv4(text: str) -> ipaddress.IPv4Address:
     """Read a dotted-quad IPv4 address."""
-    try:
-        return ipaddress.IPv4Address(text)
-    except ValueError as error:
-        raise TokenError(f"not an IPv4 address: {text!r}") from error
+    return ipaddress.IPv4Address(ipv4_to_int(text))
 
 
 def mask_to_prefix(mask: str) -> int:
     """Return the prefix length of a contiguous netmask such as 255.255.255.0."""
-    value = int(parse_ipv4(mask))
+    value = ipv4_to_int(mask)
     inverted = (~value) & 0xFFFFFFFF
     if inverted & (inverted + 1):
         raise TokenError(f"not a contiguous netmask: {mask!r}")

@@ -106,10 +106,13 @@ class _Acl:
     standard: bool
     version: int
     entries: list[_AclLine] = field(default_factory=list)
+    highest: int = 0
 
     def add(self, line: Line, words: list[str], sequence: int | None) -> None:
+        # IOS numbers an entry without a sequence number 10 above the highest one so far.
         if sequence is None:
-            sequence = (max((entry.sequence for entry in self.entries), default=0) // 10 + 1) * 10
+            sequence = (self.highest // 10 + 1) * 10
+        self.highest = max(self.highest, sequence)
         self.entries.append(_AclLine(sequence, line, words))
 
 

@@ -45,7 +45,7 @@ from mamori.netcheck.vendors._fortios_defaults import (
     PREDEFINED_SERVICES,
 )
 from mamori.netcheck.vendors._fortios_tree import Block, Command, Entry, Problem, read_tree
-from mamori.netcheck.vendors._tokens import Line, TokenError, mask_to_prefix, parse_ipv4
+from mamori.netcheck.vendors._tokens import Line, TokenError, ipv4_to_int, mask_to_prefix
 
 __all__ = ["VENDOR", "parse"]
 
@@ -623,7 +623,7 @@ class _Resolver:
             if kind == "iprange":
                 start = _single(values, "start-ip") or "0.0.0.0"  # noqa: S104 - FortiOS default value
                 end = _single(values, "end-ip") or "0.0.0.0"  # noqa: S104 - FortiOS default value
-                first, last = int(parse_ipv4(start)), int(parse_ipv4(end))
+                first, last = ipv4_to_int(start), ipv4_to_int(end)
                 if first > last:
                     raise TokenError("start-ip is after end-ip")
                 return _Resolved(ranges=[AddressRange(first, last, 4)])
@@ -632,7 +632,7 @@ class _Resolver:
                 if pair is None or len(pair.words) != 2:
                     # An unset wildcard is 0.0.0.0 0.0.0.0 on the device: it matches every address.
                     return _Resolved(ranges=[AddressRange(0, IPV4_MAX, 4)])
-                address, mask = int(parse_ipv4(pair.words[0])), int(parse_ipv4(pair.words[1]))
+                address, mask = ipv4_to_int(pair.words[0]), ipv4_to_int(pair.words[1])
                 # FortiOS wildcard masks mark the bits that must match; IR wildcards mark don't-care bits.
                 return _Resolved(wildcards=[Wildcard(address & mask, (~mask) & IPV4_MAX)])
         except TokenError:
@@ -824,7 +824,7 @@ def _subnet_range(words: Sequence[str]) -> AddressRange:
         prefix = mask_to_prefix(words[1])
     else:
         raise TokenError("subnet needs an address and a mask")
-    address = int(parse_ipv4(address_text))
+    address = ipv4_to_int(address_text)
     size = 1 << (32 - prefix)
     first = address & ~(size - 1) & IPV4_MAX
     return AddressRange(first, first + size - 1, 4)

@@ -40,7 +40,7 @@ from mamori.netcheck.ir import (
     Wildcard,
 )
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE, MAX_SET_MEMBERS
-from mamori.netcheck.vendors._tokens import Line, TokenError, iter_lines, parse_ipv4
+from mamori.netcheck.vendors._tokens import Line, TokenError, ipv4_to_int, iter_lines
 
 __all__ = ["VENDOR", "parse"]
 
@@ -488,13 +488,13 @@ def _addresses(text: str) -> AddressMatch:
             ranges.append(_prefix(item))
         elif "-" in item:
             low_text, _, high_text = item.partition("-")
-            low = int(parse_ipv4(low_text)) if low_text else 0
-            high = int(parse_ipv4(high_text)) if high_text else IPV4_MAX
+            low = ipv4_to_int(low_text) if low_text else 0
+            high = ipv4_to_int(high_text) if high_text else IPV4_MAX
             if low > high:
                 raise TokenError("address range low above high")
             ranges.append(AddressRange(low, high, 4))
         elif re.fullmatch(r"[0-9.]+", item):
-            value = int(parse_ipv4(item))
+            value = ipv4_to_int(item)
             ranges.append(AddressRange(value, value, 4))
         elif re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", item):
             # Newer firmware accepts FQDNs in filters; the addresses are resolved on the router.
@@ -526,11 +526,11 @@ def _octet_wildcard(text: str) -> Wildcard:
 
 def _prefix(text: str) -> AddressRange:
     address_text, _, length_text = text.partition("/")
-    address = int(parse_ipv4(address_text))
+    address = ipv4_to_int(address_text)
     if length_text.isdigit() and int(length_text) <= 32:
         length = int(length_text)
     else:
-        mask = int(parse_ipv4(length_text))
+        mask = ipv4_to_int(length_text)
         inverted = (~mask) & IPV4_MAX
         if inverted & (inverted + 1):
             raise TokenError("not a contiguous mask")
