@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 from mamori.netcheck.ir import Action
+from mamori.netcheck.vendors._tokens import TokenError, split_quoted
 from mamori.netcheck.vendors.fortigate import parse
 
 
@@ -68,3 +71,18 @@ def test_policies_round_trip_in_listing_order(rules: list[RandomRule], random: o
         assert parsed_rule.source.ranges == (rule.address_range("source"),)
         assert parsed_rule.destination.ranges == (rule.address_range("destination"),)
         assert parsed_rule.service.services == rule.services()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab "\t', max_size=30))
+def test_double_quoted_words_split_like_a_posix_shell(text: str) -> None:
+    # Without backslashes FortiOS double quotes group and glue words exactly as a POSIX shell does.
+    try:
+        expected: list[str] | None = shlex.split(text, posix=True)
+    except ValueError:
+        expected = None
+    try:
+        found: list[str] | None = split_quoted(text)
+    except TokenError:
+        found = None
+    assert found == expected

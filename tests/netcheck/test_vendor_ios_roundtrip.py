@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 from mamori.netcheck.ir import IPV4_MAX, Action, AddressRange, Wildcard
+from mamori.netcheck.vendors._tokens import TokenError, ipv4_to_int
 from mamori.netcheck.vendors.cisco_ios import parse
 
 
@@ -63,3 +66,17 @@ def test_any_wildcard_mask_is_kept_exactly(address: int, wildcard: int) -> None:
         assert rule.source.ranges == ()
     else:
         assert rule.source.ranges == (AddressRange(base, base | wildcard, 4),)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.integers(0, IPV4_MAX).map(dotted), st.text(alphabet="0123456789.٣x ", max_size=18)))
+def test_dotted_quads_are_read_exactly_like_the_ipaddress_module(text: str) -> None:
+    try:
+        expected: int | None = int(ipaddress.IPv4Address(text))
+    except ValueError:
+        expected = None
+    try:
+        found: int | None = ipv4_to_int(text)
+    except TokenError:
+        found = None
+    assert found == expected

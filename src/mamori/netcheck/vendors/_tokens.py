@@ -58,6 +58,49 @@ def split_quoted(text: str) -> list[str]:
     FortiOS quotes names with spaces and escapes a quote or backslash inside a value with a backslash
     (FortiOS CLI reference, "Special characters"). An unterminated quote raises :class:`TokenError`.
     """
+    if "\\" not in text and "'" not in text:
+        if '"' not in text:
+            return text.split()
+        return _split_double_quoted(text)
+    return _split_slowly(text)
+
+
+def _split_double_quoted(text: str) -> list[str]:
+    # Fast path for the common export form: double quotes, no backslashes. Pieces at odd positions
+    # of text.split('"') are quoted; a word may glue quoted and unquoted pieces ("a"b is one word).
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        raise TokenError("unterminated quote")
+    words: list[str] = []
+    current: str | None = None
+    for index, part in enumerate(parts):
+        if index % 2:
+            current = (current or "") + part
+            continue
+        if not part:
+            continue
+        tokens = part.split()
+        if current is not None:
+            if part[0].isspace():
+                words.append(current)
+                current = None
+            elif tokens:
+                current += tokens.pop(0)
+                if tokens or part[-1].isspace():
+                    words.append(current)
+                    current = None
+        if tokens:
+            if part[-1].isspace():
+                words.extend(tokens)
+            else:
+                words.extend(tokens[:-1])
+                current = tokens[-1]
+    if current is not None:
+        words.append(current)
+    return words
+
+
+def _split_slowly(text: str) -> list[str]:
     words: list[str] = []
     current: list[str] = []
     in_word = False

@@ -12,7 +12,6 @@ deny. NAT (VIP, IP pools) is not modelled and is reported as unsupported.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -54,8 +53,7 @@ POLICY_CHAIN = "firewall policy"
 LOCAL_IN_CHAIN = "firewall local-in-policy"
 
 # FortiOS attribute names are words joined by hyphens (a few carry capitals, e.g. secondary-IP);
-# underscores or other punctuation mean the line is not FortiOS syntax.
-_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+# underscores or other punctuation mean the line is not FortiOS syntax (see _is_attribute_name).
 # FortiOS limits most table keys (address, addrgrp, service, zone) to 79 characters.
 _MAX_NAME_LENGTH = 79
 # Depth of nested groups: FortiOS allows few levels; the bound stops cycles and hostile nesting.
@@ -408,9 +406,13 @@ def _load_blocks(
                 _table_command(table, item, report)
 
 
+def _is_attribute_name(word: str) -> bool:
+    return word.isascii() and word[:1] != "-" and word.replace("-", "").isalnum()
+
+
 def _check_attribute_names(entry: Entry, report: _Report, *, nested: bool = True) -> None:
     for command in entry.commands:
-        if not _ATTRIBUTE_NAME.match(command.words[0]):
+        if not _is_attribute_name(command.words[0]):
             report.add(command.line, f"FortiOS にない属性名です: {command.words[0][:40]}")
     if not nested:
         return
@@ -925,7 +927,7 @@ def _policy_rule(
         if key in values:
             unknown.append(f"{key} {' '.join(values[key].words)[:60]}")
     for key, value in values.items():
-        if _ATTRIBUTE_NAME.match(key) and key not in _HARMLESS_POLICY_ATTRIBUTES:
+        if _is_attribute_name(key) and key not in _HARMLESS_POLICY_ATTRIBUTES:
             report.add(value.lines[-1], f"ポリシー属性 {key} は解釈しません")
 
     source = _address_match(values, "srcaddr", resolver, version, is_permit)
