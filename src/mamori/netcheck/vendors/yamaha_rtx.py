@@ -40,6 +40,7 @@ from mamori.netcheck.ir import (
     Wildcard,
 )
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE, MAX_SET_MEMBERS
+from mamori.netcheck.vendors._rtx_names import PORT_NAMES, PROTOCOLS
 from mamori.netcheck.vendors._tokens import Line, TokenError, ipv4_to_int, iter_lines
 
 __all__ = ["VENDOR", "parse"]
@@ -51,84 +52,6 @@ _REJECT = frozenset({"reject", "reject-log", "reject-nolog"})
 _INTERFACE = re.compile(r"^(lan\d+(?:/\d+)?|vlan\d+|bridge\d+|loopback\d+|pp|tunnel)$")
 _MAX_FILTER_NUMBER = 2147483647
 
-# Port names of the RTX filter syntax (command reference, "ポート番号のニーモニック").
-PORT_NAMES: dict[str, tuple[int, ...]] = {
-    "ftp": (20, 21),
-    "ftpdata": (20,),
-    "telnet": (23,),
-    "smtp": (25,),
-    "domain": (53,),
-    "dns": (53,),
-    "gopher": (70,),
-    "finger": (79,),
-    "www": (80,),
-    "http": (80,),
-    "pop3": (110,),
-    "sunrpc": (111,),
-    "ident": (113,),
-    "nntp": (119,),
-    "ntp": (123,),
-    "netbios_ns": (137,),
-    "netbios_dgm": (138,),
-    "netbios_ssn": (139,),
-    "imap": (143,),
-    "snmp": (161,),
-    "snmptrap": (162,),
-    "bgp": (179,),
-    "irc": (194,),
-    "imap3": (220,),
-    "ldap": (389,),
-    "https": (443,),
-    "microsoft-ds": (445,),
-    "ike": (500,),
-    "exec": (512,),
-    "biff": (512,),
-    "login": (513,),
-    "who": (513,),
-    "cmd": (514,),
-    "syslog": (514,),
-    "printer": (515,),
-    "talk": (517,),
-    "route": (520,),
-    "rip": (520,),
-    "uucp": (540,),
-    "submission": (587,),
-    "ldaps": (636,),
-    "imaps": (993,),
-    "pop3s": (995,),
-    "ssh": (22,),
-    "tftp": (69,),
-    "bootps": (67,),
-    "bootpc": (68,),
-    "echo": (7,),
-    "discard": (9,),
-    "daytime": (13,),
-    "chargen": (19,),
-    "time": (37,),
-    "whois": (43,),
-    "l2tp": (1701,),
-    "pptp": (1723,),
-    "sip": (5060,),
-    "nfs": (2049,),
-    "smtps": (465,),
-    "ms-sql": (1433,),
-    "rdp": (3389,),
-}
-_PROTOCOLS: dict[str, int] = {
-    "tcp": 6,
-    "udp": 17,
-    "icmp": 1,
-    "gre": 47,
-    "esp": 50,
-    "ah": 51,
-    "icmp6": 58,
-    "ipv6": 41,
-    "ospf": 89,
-    "pim": 103,
-    "vrrp": 112,
-    "igmp": 2,
-    "ipip": 4,
-}
 _ICMP_ERROR_TYPES = (3, 4, 5, 11, 12)
 _ICMP_INFO_TYPES = (0, 8, 13, 14, 15, 16, 17, 18)
 # TCP flag bits (RFC 9293): ACK and RST packets cannot open a connection.
@@ -447,14 +370,14 @@ def _dynamic_filter_rule(number: str, line: Line, words: list[str]) -> Rule:
     destination = _addresses(words[1])
     protocol = words[2].lower()
     if protocol in ("tcp", "udp"):
-        services = [Service(_PROTOCOLS[protocol])]
+        services = [Service(PROTOCOLS[protocol])]
     elif protocol in PORT_NAMES:
         ports = tuple(PortRange(port, port) for port in PORT_NAMES[protocol])
         services = [Service(6, (), ports)]
         if protocol in ("domain", "dns", "ntp", "snmp", "tftp", "syslog"):
             services.append(Service(17, (), ports))
-    elif protocol in _PROTOCOLS:
-        services = [Service(_PROTOCOLS[protocol])]
+    elif protocol in PROTOCOLS:
+        services = [Service(PROTOCOLS[protocol])]
     else:
         raise TokenError(f"unknown dynamic protocol {words[2][:20]!r}")
     return Rule(
@@ -590,7 +513,7 @@ def _service(
                 state_flags.extend([False, False])
             continue
         if lowered in ("tcp", "udp"):
-            services.append(Service(_PROTOCOLS[lowered], _ports(source_text), _ports(destination_text)))
+            services.append(Service(PROTOCOLS[lowered], _ports(source_text), _ports(destination_text)))
             state_flags.append(False)
         elif lowered in ("tcpfin", "tcprst", "established"):
             # ACK (established), FIN or RST packets belong to a connection that already exists.
@@ -619,8 +542,8 @@ def _service(
                 types = _ICMP_ERROR_TYPES if lowered == "icmp-error" else _ICMP_INFO_TYPES
                 services.extend(Service(1, icmp_type=icmp_type) for icmp_type in types)
                 state_flags.extend(False for _ in types)
-        elif lowered in _PROTOCOLS:
-            services.append(Service(_PROTOCOLS[lowered]))
+        elif lowered in PROTOCOLS:
+            services.append(Service(PROTOCOLS[lowered]))
             state_flags.append(False)
         elif lowered.isdigit() and int(lowered) <= 255:
             number = int(lowered)
