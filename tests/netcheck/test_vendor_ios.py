@@ -250,3 +250,34 @@ def test_numbered_mac_acl_and_dynamic_acl_are_reported() -> None:
     parsed = parse(text, source="r.cfg")
     assert [item.line for item in parsed.unsupported] == [1, 2]
     assert parsed.rules() == ()
+
+
+def test_ipv6_traffic_filter_is_reported_and_not_bound() -> None:
+    text = """\
+ipv6 access-list V6
+ permit ipv6 any any
+ip access-list extended V4
+ permit ip any any
+interface Gi0/0
+ ip access-group V4 in
+ ipv6 traffic-filter V6 in
+"""
+    parsed = parse(text, source="v6.cfg")
+    assert parsed.attachments == (Attachment(Stage.INGRESS, "V4", "Gi0/0", 6),)
+    assert [item.line for item in parsed.unsupported] == [7]
+    assert parsed.chain("V6") is not None
+
+
+def test_reflexive_entries_permit_and_evaluate_is_reported() -> None:
+    text = """\
+ip access-list extended OUT
+ permit tcp 10.0.0.0 0.255.255.255 any eq 443 reflect WEB timeout 300
+ip access-list extended IN
+ evaluate WEB
+ deny ip any any
+"""
+    parsed = parse(text, source="refl.cfg")
+    out = parsed.chain("OUT")
+    assert out is not None
+    assert out.rules[0].service.services == (Service(6, (), (PortRange(443, 443),)),)
+    assert [item.line for item in parsed.unsupported] == [4]

@@ -334,6 +334,11 @@ def _options(words: list[str], unknown: list[str], tcp: int | None) -> list[str]
                 index += 1
         elif lowered in ("tracked",):
             index += 1
+        elif lowered == "reflect" and index + 1 < len(words):
+            # A reflexive ACL entry permits as written and also lets the replies back in later.
+            index += 2
+            if index + 1 < len(words) and words[index].lower() == "timeout" and words[index + 1].isdigit():
+                index += 2
         elif lowered in ("ack", "rst") and tcp == TCP:
             # Packets with ACK or RST set cannot open a TCP connection (same as established).
             remaining.append("established")

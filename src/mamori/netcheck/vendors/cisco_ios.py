@@ -290,7 +290,10 @@ def _interface_member(
     name: str, words: list[str], line: Line, bindings: list[tuple[Stage, str, str, Line]], report: _Report
 ) -> None:
     lowered = [word.lower() for word in words]
-    if lowered[:2] in (["ip", "access-group"], ["ipv6", "traffic-filter"]) and len(words) == 4:
+    if lowered[:2] == ["ipv6", "traffic-filter"]:
+        # The verifier models IPv4 only; binding an IPv6 ACL would make its implicit deny drop IPv4.
+        report.add(line, "IPv6 の traffic-filter は検証対象外です（IPv4 のみ検証）")
+    elif lowered[:2] == ["ip", "access-group"] and len(words) == 4:
         if lowered[3] not in ("in", "out"):
             report.add(line, "方向（in/out）を解釈できません")
             return
