@@ -196,3 +196,17 @@ ip filter 2 pass * * tcpflag=0x0002/0x0002 * *
 def test_pp_commands_without_select_are_reported() -> None:
     parsed = parse("ip pp secure filter in 1\nip filter 1 pass * * * * *\n", source="p.conf")
     assert [item.line for item in parsed.unsupported] == [1]
+
+
+def test_interface_with_only_an_outbound_list_passes_inbound_by_name() -> None:
+    text = """\
+ip lan2 address 10.1.1.1/24
+ip lan2 secure filter out 1
+ip filter 1 reject * * * * *
+"""
+    parsed = parse(text, source="o.conf")
+    inbound = parsed.chain("lan2 フィルタ未設定")
+    assert inbound is not None and inbound.default is not None
+    assert inbound.default.action is Action.PERMIT
+    assert inbound.default.line == 1
+    assert Attachment(Stage.EGRESS, "lan2 secure filter out", "lan2", 2) in parsed.attachments

@@ -267,11 +267,12 @@ def _build(state: _State) -> ParsedConfig:
         chains.append(Chain(chain_name, tuple(rules), default))
         stage = Stage.INGRESS if direction == "in" else Stage.EGRESS
         attachments.append(Attachment(stage, chain_name, name, filter_list.line.number))
-    filtered = {name for name, _ in state.lists}
+    filtered = {name for name, direction in state.lists if direction == "in"}
     for name, line in state.interfaces.items():
         if name in filtered:
             continue
-        # An interface without any filter list passes everything: name it so reports can cite it.
+        # An interface without an inbound list passes everything it receives: name it so reports can
+        # cite the interface and the line that configures it.
         chain_name = f"{name} フィルタ未設定"
         chains.append(
             Chain(
