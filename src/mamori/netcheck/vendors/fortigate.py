@@ -183,6 +183,9 @@ _HARMLESS_POLICY_ATTRIBUTES = frozenset(
     }
 )
 
+# Policy attributes left out of a rule's text: they do not decide which packets match.
+_TEXT_OMITTED = frozenset({"uuid", "comments", "comment", "logtraffic", "logtraffic-start", "global-label"})
+
 # Policy attributes that restrict matching by something this parser cannot see: named as unknown.
 _IDENTITY_ATTRIBUTES = ("users", "groups", "fsso-groups", "src-vendor-mac", "devices")
 
@@ -485,10 +488,16 @@ def _policy_rule(
         negate=single(values, "service-negate") == "enable",
         unknown=tuple(resolved_service.unknown),
     )
-    # The text starts with the `edit` (or `clone`) line so `line` points at its first line.
+    # The text starts with the `edit` (or `clone`) line so `line` points at its first line, then
+    # the commands that decide matching (names, comments and logging would only bury them).
     text = "\n".join(
         [obj.line.text.strip()]
-        + [command.line.text.strip() for entry in obj.entries for command in entry.commands]
+        + [
+            command.line.text.strip()
+            for entry in obj.entries
+            for command in entry.commands
+            if command.words[0] not in _TEXT_OMITTED
+        ]
     )
     return Rule(
         rule_id=f"{prefix}{obj.name}",
