@@ -21,6 +21,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -31,7 +33,7 @@ from hypothesis import strategies as st
 
 from mamori.netcheck.errors import NetcheckError
 from mamori.netcheck.ir import IPV4_MAX, AddressRange, ParsedConfig, PortRange, Rule, Service
-from mamori.netcheck.vendors import get_parser
+from mamori.netcheck.vendors import VENDORS, get_parser
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -72,6 +74,18 @@ class VendorContract:
     def parse(self, text: str, source: str = "device.conf") -> ParsedConfig:
         """Parse ``text`` with this vendor's registered parser."""
         return get_parser(self.vendor)(text, source=source)
+
+    def test_parser_module_imports_without_django(self) -> None:
+        source = Path(__file__).resolve().parents[2] / "src"
+        code = (
+            f"import sys; sys.path.insert(0, {str(source)!r})\n"
+            f"import {VENDORS[self.vendor]}\n"
+            "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django loaded'\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
 
     def test_empty_input_gives_zero_rules(self) -> None:
         for text in ("", "\n", "   \n\n"):
