@@ -80,10 +80,7 @@ def _in_interface(match: InterfaceMatch | None, name: str) -> bool:
         return True
     hit = False
     for pattern in match.names:
-        if pattern.endswith("+"):
-            hit = hit or name.startswith(pattern[:-1])
-        else:
-            hit = hit or name == pattern
+        hit = hit or (name.startswith(pattern[:-1]) if pattern.endswith("+") else name == pattern)
     return (not hit) if match.negate else hit
 
 
@@ -103,29 +100,53 @@ def matches(rule: Rule, p: OraclePacket, pessimistic: bool) -> bool:
     )
 
 
-def run_chain(config: ParsedConfig, chain: Chain, p: OraclePacket, pessimistic: bool, depth: int = 0) -> str:
-    """Return "accept", "drop" or "return"."""
+def run_chain(
+    config: ParsedConfig, chain: Chain, p: OraclePacket, pessimistic: bool, depth: int = 0, start: int = 0
+) -> set[str]:
+    """Return the possible verdicts: "accept", "drop", "return".
+
+    Pessimistically, a jump whose match depends on an unknown object may or may not be taken: both
+    paths are followed and every verdict they reach is possible.
+    """
     assert depth < 50
-    for rule in chain.rules:
+    rules = chain.rules
+    for position in range(start, len(rules)):
+        rule = rules[position]
         if not matches(rule, p, pessimistic):
             continue
         if rule.action is Action.PERMIT:
-            return "accept"
+            return {"accept"}
         if rule.action is Action.DENY:
-            return "drop"
+            return {"drop"}
         if rule.action is Action.RETURN:
-            break
+            return _leave(chain)
         target = config.chain(rule.target or "")
         if target is None:
             continue
-        verdict = run_chain(config, target, p, pessimistic, depth + 1)
-        if verdict != "return":
-            return verdict
-        if rule.action is Action.GOTO:
-            break
+        doubtful = pessimistic and not matches(rule, p, False) and _has_unknown(rule)
+        verdicts: set[str] = set()
+        for verdict in run_chain(config, target, p, pessimistic, depth + 1):
+            if verdict != "return":
+                verdicts.add(verdict)
+            elif rule.action is Action.GOTO:
+                verdicts |= _leave(chain)
+            else:
+                verdicts |= run_chain(config, chain, p, pessimistic, depth, position + 1)
+        if doubtful:
+            verdicts |= run_chain(config, chain, p, pessimistic, depth, position + 1)
+        return verdicts
+    return _leave(chain)
+
+
+def _leave(chain: Chain) -> set[str]:
+    """Return what leaving ``chain`` means: back to the caller, or the built-in chain's policy."""
     if chain.default is None:
-        return "return"
-    return "accept" if chain.default.action is Action.PERMIT else "drop"
+        return {"return"}
+    return {"accept"} if chain.default.action is Action.PERMIT else {"drop"}
+
+
+def _has_unknown(rule: Rule) -> bool:
+    return bool(rule.unknown or rule.source.unknown or rule.destination.unknown or rule.service.unknown)
 
 
 def forwards(config: ParsedConfig, p: OraclePacket, pessimistic: bool = True) -> bool:
@@ -136,7 +157,7 @@ def forwards(config: ParsedConfig, p: OraclePacket, pessimistic: bool = True) ->
     for attachment in (*ingress, *forward, *egress):
         chain = config.chain(attachment.chain)
         assert chain is not None
-        if run_chain(config, chain, p, pessimistic) != "accept":
+        if "accept" not in run_chain(config, chain, p, pessimistic):
             return False
     if forward:
         return True

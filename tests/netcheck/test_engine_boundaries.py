@@ -16,11 +16,11 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 def test_engine_imports_without_loading_django() -> None:
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {str(SRC)!r})\n"
         "import mamori.netcheck, mamori.netcheck.verify, mamori.netcheck.explain, mamori.netcheck.cli\n"
         "import mamori.netcheck.report, mamori.netcheck.vendors.iptables, mamori.netcheck.vendors.nftables\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django loaded'\n"
-    ) % str(SRC)
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )

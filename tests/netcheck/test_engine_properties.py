@@ -259,7 +259,7 @@ def test_every_witness_re_evaluates_to_a_violation(config: ParsedConfig) -> None
     for violation in report.violations:
         witness = violation.witness
         assert witness is not None
-        protocol = {"tcp": 6, "udp": 17, "icmp": 1}.get(witness.protocol) or int(witness.protocol)
+        protocol = {"tcp": 6, "udp": 17, "icmp": 1, "gre": 47}.get(witness.protocol) or int(witness.protocol)
         dport = witness.dst_port if witness.dst_port is not None else 0
         if witness.icmp_type is not None:
             dport = witness.icmp_type * 256 + (witness.icmp_code or 0)

@@ -102,7 +102,10 @@ def test_own_config_matches_golden_output(name: str) -> None:
 
 
 def test_insert_puts_the_rule_first_and_renumbers() -> None:
-    text = "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s 10.0.0.1 -j ACCEPT\n-I FORWARD -s 10.0.0.2 -j DROP\nCOMMIT\n"
+    text = (
+        "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s 10.0.0.1 -j ACCEPT\n"
+        "-I FORWARD -s 10.0.0.2 -j DROP\nCOMMIT\n"
+    )
     parsed = parse_config(text, vendor="iptables", source="x")
     forward = parsed.chain("FORWARD")
     assert forward is not None

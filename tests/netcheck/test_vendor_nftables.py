@@ -101,7 +101,10 @@ def test_json_without_nftables_array_is_refused() -> None:
 
 
 def test_unknown_statement_keeps_the_rule_as_unknown_condition() -> None:
-    text = "table ip f {\n chain fwd {\n  type filter hook forward priority 0; policy drop;\n  meta mark 0x1 accept\n }\n}\n"
+    text = (
+        "table ip f {\n chain fwd {\n  type filter hook forward priority 0; policy drop;\n"
+        "  meta mark 0x1 accept\n }\n}\n"
+    )
     parsed = parse_config(text, vendor="nftables", source="x.nft")
     assert [u.line for u in parsed.unsupported] == [4]
     rule = parsed.rules()[0]

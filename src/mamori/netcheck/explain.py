@@ -324,7 +324,8 @@ def render_explanation(explanation: Explanation) -> str:
     lines = [
         f"パケット: プロトコル {explanation.protocol} {explanation.src} → {explanation.dst}"
         + (f" ポート {explanation.dst_port}" if explanation.protocol in (6, 17, 132) else ""),
-        f"送信元ゾーン: {explanation.src_zone or '（なし）'}　宛先ゾーン: {explanation.dst_zone or '（なし）'}",
+        f"送信元ゾーン: {explanation.src_zone or '（なし）'}　"
+        f"宛先ゾーン: {explanation.dst_zone or '（なし）'}",
     ]
     if explanation.allowed_by:
         lines.append(f"ゾーンモデル: 例外「{explanation.allowed_by}」で許可された通信です")

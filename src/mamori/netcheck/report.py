@@ -34,7 +34,8 @@ def describe_witness(witness: Witness | None) -> str:
         src = f"{witness.src}:{witness.src_port}" if witness.src_port is not None else witness.src
         text = f"{witness.protocol} {src} → {witness.dst}:{witness.dst_port}"
     elif witness.icmp_type is not None:
-        text = f"{witness.protocol} {witness.src} → {witness.dst}（タイプ {witness.icmp_type} コード {witness.icmp_code}）"
+        kind = f"（タイプ {witness.icmp_type} コード {witness.icmp_code}）"
+        text = f"{witness.protocol} {witness.src} → {witness.dst}{kind}"
     else:
         text = f"{witness.protocol} {witness.src} → {witness.dst}"
     if witness.in_interface is not None:
@@ -57,7 +58,8 @@ def _summary(report: Report) -> list[str]:
     return [
         "三層分離 検証レポート",
         f"モデル: {report.model_source}　ネットワークモデル: "
-        f"{NETWORK_MODEL_LABELS.get(report.network_model, report.network_model)}　基準日: {report.as_of.isoformat()}",
+        f"{NETWORK_MODEL_LABELS.get(report.network_model, report.network_model)}　"
+        f"基準日: {report.as_of.isoformat()}",
         f"対象機器: {len(report.devices)} 台　結果: {verdict}",
     ]
 
@@ -101,7 +103,8 @@ def render_text(report: Report) -> str:
             for violation in pair_group:
                 where = f"{violation.line} 行目" if violation.line else "暗黙の既定動作"
                 lines.append(
-                    f"    [{CERTAINTY_LABELS[violation.certainty]}] ルール {violation.rule}（{violation.file} {where}）"
+                    f"    [{CERTAINTY_LABELS[violation.certainty]}] "
+                    f"ルール {violation.rule}（{violation.file} {where}）"
                 )
                 if violation.text:
                     lines.append(f"        > {violation.text}")
@@ -191,7 +194,8 @@ def render_html(report: Report) -> str:
             parts.append(
                 f'<tr><td class="{v.certainty.value}">{_e(CERTAINTY_LABELS[v.certainty])}</td>'
                 f"<td>{_e(v.device or '（モデル）')}</td><td>{_e(v.rule)}</td><td>{_e(v.line)}</td>"
-                f"<td>{_e(_zone_label(report, v.from_zone))}</td><td>{_e(_zone_label(report, v.to_zone))}</td>"
+                f"<td>{_e(_zone_label(report, v.from_zone))}</td>"
+                f"<td>{_e(_zone_label(report, v.to_zone))}</td>"
                 f"<td>{_e(describe_witness(v.witness))}</td><td><code>{_e(detail)}</code></td></tr>"
             )
         parts.append("</table>")
@@ -208,7 +212,8 @@ def render_html(report: Report) -> str:
             for flow in flows:
                 parts.append(
                     f"<tr><td>{_e(flow.id)}</td><td>{_e(flow.line)}</td><td>{_e(flow.expires.isoformat())}</td>"
-                    f"<td>{_e(_zone_label(report, flow.from_zone))} → {_e(_zone_label(report, flow.to_zone))}</td></tr>"
+                    f"<td>{_e(_zone_label(report, flow.from_zone))} → "
+                    f"{_e(_zone_label(report, flow.to_zone))}</td></tr>"
                 )
             parts.append("</table>")
     if report.shadowed_rules:

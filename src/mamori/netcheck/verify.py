@@ -38,10 +38,10 @@ from mamori.netcheck.findings import (
     Witness,
 )
 from mamori.netcheck.headerset import Backend, Field, HeaderSet, HeaderSpace, Packet
-from mamori.netcheck.ir import Action, Chain, DefaultAction, ParsedConfig, Rule, Stage
+from mamori.netcheck.ir import IPV4_MAX, Action, Chain, DefaultAction, ParsedConfig, Rule, Stage
 from mamori.netcheck.limits import MAX_CHAIN_DEPTH, MAX_RULES_PER_DEVICE
 from mamori.netcheck.model import SANITIZING_ROLES, AllowedFlow, Device, FlowService, Model, ZoneKind
-from mamori.netcheck.vendors import decode_config, parse_config
+from mamori.netcheck.vendors import decode_config, parse_config, split_lines
 from mamori.netcheck.zones import AddressPlan, build_address_plan
 
 __all__ = [
@@ -315,7 +315,16 @@ class _DeviceRun:
             hit = self.compiler.rule_set(rule, self.reading) & remaining
             if hit.is_empty():
                 continue
-            remaining = remaining - hit
+            if (
+                rule.action in (Action.JUMP, Action.GOTO)
+                and self.reading is Reading.PESSIMISTIC
+                and has_unknown(rule)
+            ):
+                # Whether doubtful packets take the jump is unknown: follow both ways (they enter the
+                # target chain and also go on in this one), so neither choice can hide a leak.
+                remaining = remaining - (self.compiler.rule_set(rule, Reading.OPTIMISTIC) & remaining)
+            else:
+                remaining = remaining - hit
             if rule.action is Action.PERMIT:
                 permitted = permitted | hit
                 self.records.append(_Record(stage_priority, rule, chain.name, hit))
@@ -429,13 +438,7 @@ def _verify_device(
         if not pair_set.is_empty():
             pair_regions[(a, b)] = pair_set
     region = union(space, pair_regions.values())
-    relevant: dict[int, bool] = {}
-    for rule in rules:
-        src_hull = address_hull(rule.source)
-        dst_hull = address_hull(rule.destination)
-        relevant[id(rule)] = any(
-            ctx.touches(a, src_hull) and ctx.touches(b, dst_hull) for a, b in pair_regions
-        )
+    relevant = _relevant_rules(ctx, config, pair_regions)
     warnings: list[Warning] = []
     for rule in rules:
         if rule.state_only and rule.enabled and rule.action is Action.PERMIT and relevant[id(rule)]:
@@ -458,7 +461,8 @@ def _verify_device(
     if leaked.is_empty():
         return [], warnings
     optimistic = _DeviceRun(config, compiler, Reading.OPTIMISTIC, relevant)
-    certain = optimistic.run(region, index)
+    # Definite: forwarded under both readings (a jump with an unknown match can go either way).
+    certain = optimistic.run(region, index) & leaked
     unknown_rules = [rule for rule in rules if has_unknown(rule) and relevant[id(rule)]]
     violations: list[Violation] = []
     definite_keys: set[tuple[str, int, str, str]] = set()
@@ -508,6 +512,47 @@ def _verify_device(
     return violations, warnings
 
 
+def _relevant_rules(
+    ctx: _Context, config: ParsedConfig, pair_regions: Mapping[tuple[str, str], HeaderSet]
+) -> dict[int, bool]:
+    """Return, per rule id, whether the rule can touch a forbidden region (cheap interval test).
+
+    A rule in a user chain only sees what its callers' jump rules let in, so a rule without its own
+    address match inherits the hull of the jumps that reach its chain.
+    """
+    full = ((0, IPV4_MAX),)
+    caller_hulls: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    for _ in range(3):  # nested user chains: a few passes settle realistic depths
+        for chain in config.chains:
+            inherited = caller_hulls.get(chain.name) if chain.default is None else None
+            for rule in chain.rules:
+                if rule.action not in (Action.JUMP, Action.GOTO) or rule.target is None:
+                    continue
+                src = list(address_hull(rule.source))
+                dst = list(address_hull(rule.destination))
+                if inherited is not None:
+                    src = src if tuple(src) != full else list(inherited[0])
+                    dst = dst if tuple(dst) != full else list(inherited[1])
+                known = caller_hulls.setdefault(rule.target, ([], []))
+                for hull, into in ((src, known[0]), (dst, known[1])):
+                    seen = set(into)
+                    into.extend(h for h in hull if h not in seen)
+    relevant: dict[int, bool] = {}
+    for chain in config.chains:
+        inherited = caller_hulls.get(chain.name) if chain.default is None else None
+        for rule in chain.rules:
+            src_hull = address_hull(rule.source)
+            dst_hull = address_hull(rule.destination)
+            if inherited is not None and tuple(src_hull) == full:
+                src_hull = inherited[0]
+            if inherited is not None and tuple(dst_hull) == full:
+                dst_hull = inherited[1]
+            relevant[id(rule)] = any(
+                ctx.touches(a, src_hull) and ctx.touches(b, dst_hull) for a, b in pair_regions
+            )
+    return relevant
+
+
 def _responsible_unknowns(
     compiler: RuleCompiler, rules: Sequence[Rule], packets: HeaderSet
 ) -> tuple[str, ...]:
@@ -531,13 +576,14 @@ def verify(
     *,
     as_of: dt.date | None = None,
     backend: Backend = Backend.CUDD,
+    find_shadowed: bool = True,
 ) -> Report:
     """Verify every device of ``model`` and return the report.
 
     ``configs`` maps device id to config text (parsed with the device's vendor) or to a ParsedConfig;
     when omitted, the files named in the model are read relative to its folder. ``as_of`` is "today"
     for expiry (default: today's date in Japan). Raises ConfigReadError, UnsupportedVendorError,
-    ConfigSyntaxError, LimitExceededError.
+    ConfigSyntaxError, LimitExceededError. ``find_shadowed=False`` skips the shadowed-rule pass.
     """
     from mamori.netcheck.shadow import find_shadowed_rules
 
@@ -592,14 +638,15 @@ def verify(
     for device in model.devices:
         config = parsed[device.id]
         text = texts.get(device.id)
-        lines = text.splitlines() if text is not None else []
+        lines = split_lines(text) if text is not None else []
         device_violations, device_warnings = _verify_device(ctx, device, config, lines)
         violations.extend(device_violations)
         warnings.extend(device_warnings)
         unsupported.extend(
             UnsupportedLine(device.id, u.file, u.line, u.text, u.reason) for u in config.unsupported
         )
-        shadowed.extend(find_shadowed_rules(device.id, config, space))
+        if find_shadowed:
+            shadowed.extend(find_shadowed_rules(device.id, config, space))
     expired = []
     expiring = []
     for flow in model.allowed_flows:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import re
 from collections.abc import Callable, Mapping
 
 from mamori.netcheck.errors import ConfigReadError, UnsupportedVendorError
 from mamori.netcheck.ir import ParsedConfig
 from mamori.netcheck.limits import MAX_CONFIG_BYTES
 
-__all__ = ["VENDORS", "decode_config", "get_parser", "parse_config"]
+__all__ = ["VENDORS", "decode_config", "get_parser", "parse_config", "split_lines"]
 
 Parser = Callable[..., ParsedConfig]
 
@@ -27,6 +28,14 @@ VENDORS: Mapping[str, str] = {
     "iptables": "mamori.netcheck.vendors.iptables",
     "nftables": "mamori.netcheck.vendors.nftables",
 }
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines the way every parser numbers them (CR LF, CR or LF only)."""
+    return _LINE_BREAK.split(text)
 
 
 def get_parser(vendor: str) -> Parser:

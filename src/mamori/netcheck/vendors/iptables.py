@@ -33,6 +33,7 @@ from mamori.netcheck.ir import (
     Unsupported,
 )
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE, MAX_SET_MEMBERS
+from mamori.netcheck.vendors import split_lines
 from mamori.netcheck.vendors._netaddr import ICMP_TYPES, parse_address_range, parse_network, parse_port_range
 
 __all__ = ["parse"]
@@ -239,7 +240,8 @@ def _parse_spec(tokens: list[str], unsupported: list[str]) -> _Spec:
             if module in ("tcp", "udp") and spec.protocol != PROTOCOL_NUMBERS[module]:
                 spec.unknown.append(f"-m {module}")
                 unsupported.append(
-                    f"「-m {module}」は「-p {module}」と一緒に指定する必要があります（不明な条件として扱います）"
+                    f"「-m {module}」は「-p {module}」と一緒に指定する必要があります"
+                    "（不明な条件として扱います）"
                 )
             if module not in (
                 "tcp",
@@ -406,7 +408,7 @@ def parse(text: str, *, source: str) -> ParsedConfig:
     saw_table = False
     understood = 0
     rule_count = 0
-    lines = text.splitlines()
+    lines = split_lines(text)
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -444,7 +446,8 @@ def parse(text: str, *, source: str) -> ParsedConfig:
             _, _, line = line.partition("]")
             line = line.strip()
         try:
-            tokens = shlex.split(line, comments=False)
+            # shlex is slow; iptables-save quotes only comments and log prefixes.
+            tokens = shlex.split(line, comments=False) if '"' in line or "'" in line else line.split()
         except ValueError:
             unsupported.append(Unsupported(source, number, raw.strip(), "引用符の対応が取れていません"))
             continue

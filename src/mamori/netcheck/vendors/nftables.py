@@ -34,6 +34,7 @@ from mamori.netcheck.ir import (
     Unsupported,
 )
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE, MAX_SET_MEMBERS
+from mamori.netcheck.vendors import split_lines
 from mamori.netcheck.vendors._netaddr import (
     ICMP_TYPES,
     ICMPV6_TYPES,
@@ -117,7 +118,7 @@ def _parse_text(text: str, source: str) -> _Ruleset:
     chain: _RawChain | None = None
     set_key: tuple[str, str, str] | None = None
     collecting_elements = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.split("#", 1)[0].strip() if not raw.strip().startswith('"') else raw.strip()
         if not line:
             continue
@@ -126,9 +127,9 @@ def _parse_text(text: str, source: str) -> _Ruleset:
             tokens = [t for tok in tokens for t in (value if tok == f"${name}" else [tok])]
         if collecting_elements and set_key is not None:
             elements = ruleset.sets.get(set_key) or []
-            for token in tokens:
-                if token not in "{},;=" and token != "}":
-                    elements.append(token)
+            for tok in tokens:
+                if tok not in "{},;=" and tok != "}":
+                    elements.append(tok)
             ruleset.sets[set_key] = elements
             if "}" in tokens:
                 collecting_elements = False
@@ -174,9 +175,9 @@ def _parse_text(text: str, source: str) -> _Ruleset:
         if set_key is not None:
             if head == "elements":
                 elements: list[str] = []
-                for token in tokens[2:]:
-                    if token not in ("{", "}", ",", ";", "="):
-                        elements.append(token)
+                for tok in tokens[2:]:
+                    if tok not in ("{", "}", ",", ";", "="):
+                        elements.append(tok)
                 ruleset.sets[set_key] = elements
                 if "}" not in tokens:
                     collecting_elements = True
@@ -231,8 +232,8 @@ def _take_value(tokens: list[str], index: int) -> tuple[list[str], bool, str | N
         index += 1
     if index >= len(tokens):
         raise _RuleError("値がありません")
-    token = tokens[index]
-    if token == "{":
+    tok = tokens[index]
+    if tok == "{":
         values: list[str] = []
         index += 1
         while index < len(tokens) and tokens[index] != "}":
@@ -242,9 +243,9 @@ def _take_value(tokens: list[str], index: int) -> tuple[list[str], bool, str | N
         if len(values) > MAX_SET_MEMBERS:
             raise _RuleError("集合の要素が多すぎます")
         return values, negate, None, index + 1
-    if token.startswith("@"):
-        return [], negate, token[1:], index + 1
-    values = [token]
+    if tok.startswith("@"):
+        return [], negate, tok[1:], index + 1
+    values = [tok]
     index += 1
     # "established,related": a comma list without braces.
     while index + 1 < len(tokens) and tokens[index] == ",":
@@ -280,51 +281,51 @@ def _text_rule(tokens: list[str], line: int, text: str) -> _RawRule:
     unknown: list[str] = []
     i = 0
     while i < len(tokens):
-        token = tokens[i]
+        tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token == ";":
+        if tok == ";":
             i += 1
             continue
-        if token in ("ip", "ip6") and nxt in ("saddr", "daddr", "protocol", "nexthdr"):
+        if tok in ("ip", "ip6") and nxt in ("saddr", "daddr", "protocol", "nexthdr"):
             values, negate, ref, i = _take_value(tokens, i + 2)
-            key = f"{token} {nxt}" if nxt in ("saddr", "daddr") else "l4proto"
+            key = f"{tok} {nxt}" if nxt in ("saddr", "daddr") else "l4proto"
             conds.append(_Cond(key, values, negate, ref))
-            if nxt in ("protocol",) or token == "ip6":
-                conds.append(_Cond("nfproto", ["ipv4" if token == "ip" else "ipv6"]))
+            if nxt in ("protocol",) or tok == "ip6":
+                conds.append(_Cond("nfproto", ["ipv4" if tok == "ip" else "ipv6"]))
             continue
-        if token in PORT_PROTOCOL_NAMES and nxt in ("sport", "dport"):
+        if tok in PORT_PROTOCOL_NAMES and nxt in ("sport", "dport"):
             values, negate, ref, i = _take_value(tokens, i + 2)
-            conds.append(_Cond(f"{token} {nxt}", values, negate, ref))
+            conds.append(_Cond(f"{tok} {nxt}", values, negate, ref))
             continue
-        if token in ("tcp", "udp", "sctp") and nxt not in ("sport", "dport", "flags"):
-            raise _RuleError(f"未対応の一致条件「{token} {nxt}」")
-        if token == "tcp" and nxt == "flags":
+        if tok in ("tcp", "udp", "sctp") and nxt not in ("sport", "dport", "flags"):
+            raise _RuleError(f"未対応の一致条件「{tok} {nxt}」")
+        if tok == "tcp" and nxt == "flags":
             values, negate, ref, i = _take_value(tokens, i + 2)
             conds.append(_Cond("tcp flags", values, negate, ref))
             continue
-        if token in ("icmp", "icmpv6") and nxt in ("type", "code"):
+        if tok in ("icmp", "icmpv6") and nxt in ("type", "code"):
             values, negate, ref, i = _take_value(tokens, i + 2)
-            conds.append(_Cond(f"{token} {nxt}", values, negate, ref))
+            conds.append(_Cond(f"{tok} {nxt}", values, negate, ref))
             continue
-        if token == "meta" and nxt in ("l4proto", "nfproto", "iifname", "oifname", "iif", "oif", "protocol"):
+        if tok == "meta" and nxt in ("l4proto", "nfproto", "iifname", "oifname", "iif", "oif", "protocol"):
             values, negate, ref, i = _take_value(tokens, i + 2)
             key = {"iif": "iifname", "oif": "oifname"}.get(nxt, nxt)
             conds.append(_Cond(key, values, negate, ref))
             continue
-        if token in ("iifname", "oifname", "iif", "oif"):
+        if tok in ("iifname", "oifname", "iif", "oif"):
             values, negate, ref, i = _take_value(tokens, i + 1)
-            conds.append(_Cond({"iif": "iifname", "oif": "oifname"}.get(token, token), values, negate, ref))
+            conds.append(_Cond({"iif": "iifname", "oif": "oifname"}.get(tok, tok), values, negate, ref))
             continue
-        if token == "ct" and nxt == "state":
+        if tok == "ct" and nxt == "state":
             values, negate, ref, i = _take_value(tokens, i + 2)
             conds.append(_Cond("ct state", values, negate, ref))
             continue
-        if token == "counter":
+        if tok == "counter":
             i += 1
             while i + 1 < len(tokens) and tokens[i] in ("packets", "bytes"):
                 i += 2
             continue
-        if token == "log":
+        if tok == "log":
             i += 1
             while i + 1 < len(tokens) and tokens[i] in (
                 "prefix",
@@ -335,25 +336,25 @@ def _text_rule(tokens: list[str], line: int, text: str) -> _RawRule:
             ):
                 i += 2
             continue
-        if token == "comment":
+        if tok == "comment":
             i += 2
             continue
-        if token in VERDICTS:
-            verdict = token
+        if tok in VERDICTS:
+            verdict = tok
             i += 1
-            if token == "reject" and i < len(tokens) and tokens[i] == "with":
+            if tok == "reject" and i < len(tokens) and tokens[i] == "with":
                 i += 3
             continue
-        if token in ("jump", "goto") and nxt:
-            verdict, target = token, nxt
+        if tok in ("jump", "goto") and nxt:
+            verdict, target = tok, nxt
             i += 2
             continue
-        if token == "continue":
+        if tok == "continue":
             i += 1
             continue
         # Anything else (limit, meta mark, fib, socket, quota ...): an unknown condition up to the
         # next statement the parser knows.
-        words = [token]
+        words = [tok]
         i += 1
         while i < len(tokens) and tokens[i] not in _STATEMENT_STARTS:
             words.append(tokens[i])
@@ -644,9 +645,8 @@ def _build_rule(raw: _RawRule, chain: _RawChain, ruleset: _Ruleset, rule_id: str
             states = {v.lower() for v in values}
             opens = bool(states & OPENING_STATES)
             state_only = opens if cond.negate else not opens
-        elif cond.key == "tcp flags":
-            if any("ack" in v.lower() for v in values) and not cond.negate:
-                state_only = True
+        elif cond.key == "tcp flags" and any("ack" in v.lower() for v in values) and not cond.negate:
+            state_only = True
     if icmp_types:
         services: tuple[Service, ...] = tuple(
             Service(icmp_proto, icmp_type=t, icmp_code=c) for t, c in icmp_types
