@@ -240,3 +240,9 @@ access-list A line 1 extended permit tcp any any eq 22
     assert chain is not None
     assert [rule.line for rule in chain.rules] == [3, 1, 2]
     assert [rule.rule_id for rule in chain.rules] == ["A #1", "A #2", "A #3"]
+
+
+def test_access_list_without_entry_words_is_reported() -> None:
+    parsed = parse("access-list X extended\naccess-list X extended permit ip any any\n", source="e.cfg")
+    assert [item.line for item in parsed.unsupported] == [1]
+    assert [rule.rule_id for rule in parsed.rules()] == ["X #2"]

@@ -142,6 +142,8 @@ def parse_acl_entry(
     words: list[str], objects: CiscoObjects, style: Style, *, standard: bool = False, version: int = 4
 ) -> AclEntry:
     """Parse ``permit|deny ...`` (without sequence number or ACL name) into an :class:`AclEntry`."""
+    if not words:
+        raise TokenError("permit or deny missing")
     action = words[0].lower()
     if action not in ("permit", "deny"):
         raise TokenError(f"not permit/deny: {words[0][:20]!r}")
