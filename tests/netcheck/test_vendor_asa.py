@@ -246,3 +246,19 @@ def test_access_list_without_entry_words_is_reported() -> None:
     parsed = parse("access-list X extended\naccess-list X extended permit ip any any\n", source="e.cfg")
     assert [item.line for item in parsed.unsupported] == [1]
     assert [rule.rule_id for rule in parsed.rules()] == ["X #2"]
+
+
+def test_nested_object_groups_sharing_members_stay_small_and_cycles_end() -> None:
+    groups = "".join(
+        f"object-group network g{level}\n" + f" group-object g{level + 1}\n" * 3 for level in range(14)
+    )
+    text = (
+        "object-group network g14\n network-object 10.0.0.0 255.0.0.0\n"
+        + groups
+        + "object-group network loop1\n group-object loop2\nobject-group network loop2\n group-object loop1\n"
+        + "access-list A extended permit ip object-group g0 object-group loop1\n"
+    )
+    (rule,) = parse(text, source="deep.cfg").rules()
+    assert rule.source.ranges == (AddressRange(_host("10.0.0.0").first, _host("10.255.255.255").first, 4),)
+    assert rule.destination.ranges == ()
+    assert rule.destination.unknown in (("loop1",), ("loop2",))

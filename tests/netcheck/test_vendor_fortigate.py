@@ -504,3 +504,34 @@ def test_crlf_line_endings_keep_line_numbers() -> None:
     text = TestFortigateContract.valid_config.replace("\n", "\r\n")
     rules = parse(text, source="crlf.conf").rules()
     assert [rule.line for rule in rules] == [7, 15]
+
+
+def _policy_using(source: str) -> str:
+    return (
+        "config firewall policy\n    edit 1\n        set srcintf any\n        set dstintf any\n"
+        f'        set srcaddr "{source}"\n        set dstaddr all\n        set action accept\n'
+        "        set service ALL\n    next\nend\n"
+    )
+
+
+def test_nested_groups_sharing_members_stay_small() -> None:
+    groups = "".join(
+        f'    edit "g{level}"\n        set member "g{level + 1}" "g{level + 1}" "g{level + 1}"\n    next\n'
+        for level in range(14)
+    )
+    text = (
+        'config firewall address\n    edit "g14"\n        set subnet 10.0.0.0/8\n    next\nend\n'
+        f"config firewall addrgrp\n{groups}end\n" + _policy_using("g0")
+    )
+    (rule,) = parse(text, source="deep.conf").rules()
+    assert rule.source.ranges == (_range("10.0.0.0", "10.255.255.255"),)
+
+
+def test_cyclic_groups_are_named_unknown() -> None:
+    text = (
+        'config firewall addrgrp\n    edit "a"\n        set member "b"\n    next\n'
+        '    edit "b"\n        set member "a"\n    next\nend\n' + _policy_using("a")
+    )
+    (rule,) = parse(text, source="cycle.conf").rules()
+    assert rule.source.ranges == ()
+    assert rule.source.unknown in (("a",), ("b",))

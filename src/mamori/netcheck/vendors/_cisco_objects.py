@@ -53,8 +53,9 @@ class NetSet:
     unknown: list[str] = field(default_factory=list)
 
     def add(self, other: NetSet) -> None:
-        self.ranges.extend(other.ranges)
-        self.wildcards.extend(other.wildcards)
+        # Duplicates are dropped so nested groups that share members cannot grow exponentially.
+        self.ranges[:] = dict.fromkeys([*self.ranges, *other.ranges])
+        self.wildcards[:] = dict.fromkeys([*self.wildcards, *other.wildcards])
         self.unknown.extend(name for name in other.unknown if name not in self.unknown)
         if len(self.ranges) + len(self.wildcards) > MAX_SET_MEMBERS:
             raise LimitExceededError(f"アドレス集合の要素数 {MAX_SET_MEMBERS}")
@@ -71,7 +72,7 @@ class ServiceSet:
     unknown: list[str] = field(default_factory=list)
 
     def add(self, other: ServiceSet) -> None:
-        self.services.extend(other.services)
+        self.services[:] = dict.fromkeys([*self.services, *other.services])
         self.unknown.extend(name for name in other.unknown if name not in self.unknown)
         if len(self.services) > MAX_SET_MEMBERS:
             raise LimitExceededError(f"サービス集合の要素数 {MAX_SET_MEMBERS}")
@@ -258,8 +259,8 @@ class CiscoObjects:
                     continue
                 if head == "group-object" and len(words) == 2:
                     nested = self.port_group(words[1], protocol, depth=depth + 1)
-                    result.ranges.extend(nested.ranges)
-                    result.unknown.extend(nested.unknown)
+                    result.ranges[:] = dict.fromkeys([*result.ranges, *nested.ranges])
+                    result.unknown.extend(name for name in nested.unknown if name not in result.unknown)
                     continue
                 if head == "port-object":
                     words = words[1:]

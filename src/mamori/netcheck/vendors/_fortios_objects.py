@@ -6,7 +6,9 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from mamori.netcheck.errors import LimitExceededError
 from mamori.netcheck.ir import IPV4_MAX, IPV6_MAX, AddressRange, NamedObject, PortRange, Service, Wildcard
+from mamori.netcheck.limits import MAX_SET_MEMBERS
 from mamori.netcheck.vendors._fortios_defaults import (
     PREDEFINED_ADDRESSES,
     PREDEFINED_ICMP,
@@ -289,9 +291,14 @@ class AddressSet:
     inexact: list[str] = field(default_factory=list)
 
     def union(self, other: AddressSet) -> AddressSet:
+        # Duplicates are dropped so nested groups that share members cannot grow exponentially.
+        ranges = list(dict.fromkeys([*self.ranges, *other.ranges]))
+        wildcards = list(dict.fromkeys([*self.wildcards, *other.wildcards]))
+        if len(ranges) + len(wildcards) > MAX_SET_MEMBERS:
+            raise LimitExceededError(f"アドレス集合の要素数 {MAX_SET_MEMBERS}")
         return AddressSet(
-            self.ranges + other.ranges,
-            self.wildcards + other.wildcards,
+            ranges,
+            wildcards,
             merge_names(self.unknown, other.unknown),
             merge_names(self.inexact, other.inexact),
         )
@@ -312,7 +319,10 @@ class ServiceSet:
     unknown: list[str] = field(default_factory=list)
 
     def union(self, other: ServiceSet) -> ServiceSet:
-        return ServiceSet(self.services + other.services, merge_names(self.unknown, other.unknown))
+        services = list(dict.fromkeys([*self.services, *other.services]))
+        if len(services) > MAX_SET_MEMBERS:
+            raise LimitExceededError(f"サービス集合の要素数 {MAX_SET_MEMBERS}")
+        return ServiceSet(services, merge_names(self.unknown, other.unknown))
 
 
 def merge_names(first: list[str], second: list[str]) -> list[str]:
