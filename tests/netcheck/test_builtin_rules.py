@@ -188,7 +188,7 @@ devices:
     assert [(v.rule, v.from_zone, v.to_zone) for v in device_violations] == [
         ("FORWARD #1", "internet", "lgwan")
     ]
-    assert report.to_dict()["violations"][0]["device"] is None
+    assert report.violations[0].to_dict()["device"] is None
 
 
 def test_screen_transfer_exception_is_accepted(write_model: Callable[..., Path]) -> None:

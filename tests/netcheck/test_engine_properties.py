@@ -156,7 +156,7 @@ def configs(draw: st.DrawFn) -> ParsedConfig:
         attachments.append(Attachment(Stage.INGRESS, "IN0", "eth0"))
     if draw(st.booleans()):
         attachments.append(Attachment(Stage.EGRESS, "OUT1", "eth1"))
-    pair_defaults = ()
+    pair_defaults: tuple[PairDefault, ...] = ()
     if draw(st.booleans()):
         pair_defaults = (
             PairDefault("eth2", "eth1", draw(defaults)),

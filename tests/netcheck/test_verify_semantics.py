@@ -319,7 +319,7 @@ def test_report_json_has_exactly_the_contract_keys(write_model: Callable[..., Pa
     """
     data = _report(write_model(DEVICE, {"fw.rules": config})).to_dict()
     assert list(data) == ["violations", "shadowed_rules", "unsupported", "expired_flows", "warnings"]
-    violation = data["violations"][0]  # type: ignore[index]
+    violation = data["violations"][0]
     assert list(violation) == ["device", "rule", "line", "from_zone", "to_zone", "witness", "certainty"]
     assert violation["witness"] == {
         "src": "10.10.0.1",

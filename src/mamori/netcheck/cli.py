@@ -59,7 +59,12 @@ def add_parser(subparsers: Any) -> None:
             description="ファイアウォール・ルータの設定を読み、禁止されたゾーン間通信を許すルールを見つけます。",
         )
     )
-    netcheck.set_defaults(func=lambda args: (netcheck.print_help(), EXIT_USAGE)[1])
+
+    def show_help(args: argparse.Namespace) -> int:
+        netcheck.print_help()
+        return EXIT_USAGE
+
+    netcheck.set_defaults(func=show_help)
     commands = netcheck.add_subparsers(dest="netcheck_command", metavar="SUBCOMMAND", title="サブコマンド")
 
     verify = _localize(commands.add_parser("verify", help="MODEL.yaml の全機器を検証します"))

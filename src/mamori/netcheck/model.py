@@ -289,7 +289,7 @@ def load_model(path_or_text: Path | str, *, source: str | None = None, base_dir:
             data = path_or_text.read_bytes()
         except OSError as exc:
             raise ModelError(f"ファイルを読み込めません（{exc.strerror}）", file=name) from None
-        base = base_dir or path_or_text.resolve().parent
+        base: Path | None = base_dir or path_or_text.resolve().parent
     else:
         name = source or "MODEL.yaml"
         data = path_or_text.encode("utf-8")
@@ -406,12 +406,12 @@ def _build(reader: _Reader, root: yaml.Node, name: str, base: Path | None) -> Mo
                 raise reader.fail(
                     item[key], f"{key} には zone・segment・system のどれか一つだけを書いてください"
                 )
-            kind, ref_node = next(iter(end.items()))
-            ref = reader.text(ref_node, f"{key}.{kind}")
-            known = {"zone": zones, "segment": segments, "system": systems}[kind]
-            if ref not in known:
-                raise reader.fail(ref_node, f"{key}.{kind}「{ref}」は定義されていません")
-            ends.append(Endpoint(kind, ref))
+            end_kind, ref_node = next(iter(end.items()))
+            ref = reader.text(ref_node, f"{key}.{end_kind}")
+            known_ids = {"zone": set(zones), "segment": set(segments), "system": set(systems)}[end_kind]
+            if ref not in known_ids:
+                raise reader.fail(ref_node, f"{key}.{end_kind}「{ref}」は定義されていません")
+            ends.append(Endpoint(end_kind, ref))
         services_node = item["services"]
         if isinstance(services_node, yaml.ScalarNode):
             if reader.text(services_node, "services").strip().lower() != "any":

@@ -264,7 +264,7 @@ def _addresses(match: object) -> str:
     for item in match.ranges:
         factory = ipaddress.IPv4Address if item.version == 4 else ipaddress.IPv6Address
         first, last = factory(item.first), factory(item.last)
-        nets = list(ipaddress.summarize_address_range(first, last))  # type: ignore[type-var]
+        nets = list(ipaddress.summarize_address_range(first, last))
         parts.append(str(nets[0]) if len(nets) == 1 else f"{first}-{last}")
     parts += [
         f"{ipaddress.IPv4Address(w.address)} wildcard {ipaddress.IPv4Address(w.wildcard)}"

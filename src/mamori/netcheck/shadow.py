@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mamori.netcheck._compile import Reading, RuleCompiler, build_interface_index, has_unknown
 from mamori.netcheck.findings import ShadowedRule
-from mamori.netcheck.headerset import HeaderSpace
-from mamori.netcheck.ir import Action, ParsedConfig
+from mamori.netcheck.headerset import HeaderSet, HeaderSpace
+from mamori.netcheck.ir import Action, ParsedConfig, Rule
 
 __all__ = ["MAX_NAMED_SHADOWERS", "find_shadowed_rules"]
 
@@ -24,7 +24,7 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
     found: list[ShadowedRule] = []
     for chain in config.chains:
         covered = space.nothing
-        earlier = []
+        earlier: list[tuple[Rule, HeaderSet]] = []
         for rule in chain.rules:
             if not rule.enabled or rule.state_only or rule.ip_version == 6 or has_unknown(rule):
                 continue

@@ -499,12 +499,13 @@ def parse(text: str, *, source: str) -> ParsedConfig:
         reasons: list[str] = []
         try:
             spec = _parse_spec(rest, reasons)
-            state = chains.get(chain_name)
-            if state is None:
+            found = chains.get(chain_name)
+            if found is None:
                 if chain_name in BUILTIN_CHAINS:
-                    state = chains.setdefault(chain_name, _ChainState(chain_name, Action.PERMIT, 0, ""))
+                    found = chains.setdefault(chain_name, _ChainState(chain_name, Action.PERMIT, 0, ""))
                 else:
                     raise _LineError(f"チェーン「{chain_name}」が定義されていません")
+            state = found
             rule = _build_rule(spec, chain_name, number, raw.strip(), set(chains))
         except _LineError as exc:
             unsupported.append(Unsupported(source, number, raw.strip(), exc.reason))

@@ -174,11 +174,7 @@ def _parse_text(text: str, source: str) -> _Ruleset:
             continue
         if set_key is not None:
             if head == "elements":
-                elements: list[str] = []
-                for tok in tokens[2:]:
-                    if tok not in ("{", "}", ",", ";", "="):
-                        elements.append(tok)
-                ruleset.sets[set_key] = elements
+                ruleset.sets[set_key] = [t for t in tokens[2:] if t not in ("{", "}", ",", ";", "=")]
                 if "}" not in tokens:
                     collecting_elements = True
             continue
