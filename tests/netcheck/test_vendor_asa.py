@@ -262,3 +262,16 @@ def test_nested_object_groups_sharing_members_stay_small_and_cycles_end() -> Non
     assert rule.source.ranges == (AddressRange(_host("10.0.0.0").first, _host("10.255.255.255").first, 4),)
     assert rule.destination.ranges == ()
     assert rule.destination.unknown in (("loop1",), ("loop2",))
+
+
+def test_port_operators_and_range_objects() -> None:
+    text = """\
+object network SERVERS
+ range 10.0.0.10 10.0.0.20
+access-list P extended permit tcp any object SERVERS neq 23
+access-list P extended permit udp any lt 1024 any gt 1023
+"""
+    first, second = parse(text, source="p.cfg").rules()
+    assert first.destination.ranges == (AddressRange(_host("10.0.0.10").first, _host("10.0.0.20").first, 4),)
+    assert first.service.services == (Service(6, (), (PortRange(0, 22), PortRange(24, 65535))),)
+    assert second.service.services == (Service(17, (PortRange(0, 1023),), (PortRange(1024, 65535),)),)

@@ -535,3 +535,34 @@ def test_cyclic_groups_are_named_unknown() -> None:
     (rule,) = parse(text, source="cycle.conf").rules()
     assert rule.source.ranges == ()
     assert rule.source.unknown in (("a",), ("b",))
+
+
+def test_portrange_list_with_source_range_and_predefined_services() -> None:
+    text = """config firewall service custom
+    edit "MIXED"
+        set tcp-portrange 80 443 1000-2000:1024-65535
+    next
+end
+config firewall policy
+    edit 1
+        set srcintf any
+        set dstintf any
+        set srcaddr all
+        set dstaddr all
+        set action accept
+        set service "MIXED" "PING" "DNS" "SAMBA" "SYSLOG" "RLOGIN"
+    next
+end
+"""
+    services = parse(text, source="svc.conf").rules()[0].service.services
+    assert services == (
+        Service(6, (), (PortRange(80, 80),)),
+        Service(6, (), (PortRange(443, 443),)),
+        Service(6, (PortRange(1024, 65535),), (PortRange(1000, 2000),)),
+        Service(1, icmp_type=8),
+        Service(6, (), (PortRange(53, 53),)),
+        Service(17, (), (PortRange(53, 53),)),
+        Service(6, (), (PortRange(139, 139),)),
+        Service(17, (), (PortRange(514, 514),)),
+        Service(6, (PortRange(512, 1023),), (PortRange(513, 513),)),
+    )

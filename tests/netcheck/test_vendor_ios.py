@@ -281,3 +281,18 @@ ip access-list extended IN
     assert out is not None
     assert out.rules[0].service.services == (Service(6, (), (PortRange(443, 443),)),)
     assert [item.line for item in parsed.unsupported] == [4]
+
+
+def test_expanded_numbered_ranges_are_standard_and_extended() -> None:
+    text = """\
+access-list 1300 permit 192.0.2.0 0.0.0.255
+access-list 2000 permit tcp any host 192.0.2.1 eq smtp
+access-list 2000 permit udp any any eq domain
+"""
+    parsed = parse(text, source="n.cfg")
+    standard = parsed.chain("1300")
+    extended = parsed.chain("2000")
+    assert standard is not None and extended is not None
+    assert standard.rules[0].service.services == (Service(),)
+    assert extended.rules[0].service.services == (Service(6, (), (PortRange(25, 25),)),)
+    assert extended.rules[1].service.services == (Service(17, (), (PortRange(53, 53),)),)

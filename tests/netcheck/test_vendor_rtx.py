@@ -210,3 +210,18 @@ ip filter 1 reject * * * * *
     assert inbound.default.action is Action.PERMIT
     assert inbound.default.line == 1
     assert Attachment(Stage.EGRESS, "lan2 secure filter out", "lan2", 2) in parsed.attachments
+
+
+def test_tunnel_secure_filter_applies_to_the_selected_tunnel() -> None:
+    text = """\
+tunnel select 3
+ ip tunnel secure filter in 1
+ tunnel enable 3
+tunnel select none
+ip filter 1 restrict-nolog 10.3.0.0/16 * udp * ntp
+"""
+    parsed = parse(text, source="t.conf")
+    assert Attachment(Stage.INGRESS, "tunnel 3 secure filter in", "tunnel 3", 2) in parsed.attachments
+    (rule,) = parsed.rules()
+    assert rule.action is Action.PERMIT
+    assert rule.service.services == (Service(17, (), (PortRange(123, 123),)),)
