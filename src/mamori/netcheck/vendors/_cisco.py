@@ -101,7 +101,7 @@ def _read_address(
 ) -> tuple[NetSet, list[str]]:
     """Read one address operand at the start of ``words``; return it and the remaining words."""
     if not words:
-        raise TokenError("address missing")
+        raise TokenError("アドレスがありません")
     head = words[0].lower()
     rest = words[1:]
     if head == "any":
@@ -135,7 +135,7 @@ def _read_address(
         return _wildcard_net(words[0], rest[0]), rest[1:]
     if style == "asa" and words[0] in objects.names and rest:
         return NetSet(ranges=[mask_range(words[0], rest[0], objects.names)]), rest[1:]
-    raise TokenError(f"not an address {words[0][:40]!r}")
+    raise TokenError(f"アドレスではありません「{words[0][:40]}」")
 
 
 def parse_acl_entry(
@@ -143,15 +143,15 @@ def parse_acl_entry(
 ) -> AclEntry:
     """Parse ``permit|deny ...`` (without sequence number or ACL name) into an :class:`AclEntry`."""
     if not words:
-        raise TokenError("permit or deny missing")
+        raise TokenError("permit / deny がありません")
     action = words[0].lower()
     if action not in ("permit", "deny"):
-        raise TokenError(f"not permit/deny: {words[0][:20]!r}")
+        raise TokenError(f"permit / deny ではありません「{words[0][:20]}」")
     rest = words[1:]
     unknown: list[str] = []
     if standard:
         if not rest:
-            raise TokenError("address missing")
+            raise TokenError("アドレスがありません")
         if (
             len(rest) >= 1
             and _looks_like_address(rest[0])
@@ -175,7 +175,7 @@ def parse_acl_entry(
             tuple(unknown),
         )
     if not rest:
-        raise TokenError("protocol missing")
+        raise TokenError("プロトコルがありません")
     protocol_word = rest[0].lower()
     rest = rest[1:]
     service_unknown: list[str] = []
@@ -199,7 +199,7 @@ def parse_acl_entry(
         protocol = int(protocol_word) or None
         protocols = [protocol]
     else:
-        raise TokenError(f"unknown protocol {protocol_word[:20]!r}")
+        raise TokenError(f"不明なプロトコル「{protocol_word[:20]}」")
     ported = [number for number in protocols if number in (TCP, UDP, 132)]
     port_protocol = ported[0] if ported else (protocol or TCP)
 
@@ -258,7 +258,7 @@ def parse_acl_entry(
         else:
             remaining.append(word)
     if remaining:
-        raise TokenError(f"unexpected words {' '.join(remaining)[:40]!r}")
+        raise TokenError(f"解釈できない語句「{' '.join(remaining)[:40]}」")
     return AclEntry(
         is_permit=action == "permit",
         source=source.match(),

@@ -178,7 +178,7 @@ class CiscoObjects:
         if head == "network-object":
             words = words[1:]
             if not words:
-                raise TokenError("empty network-object")
+                raise TokenError("network-object の中身がありません")
             head = words[0].lower()
         if head == "description" or head == "nat":
             return NetSet()
@@ -189,7 +189,7 @@ class CiscoObjects:
         if head == "range" and len(words) == 3:
             first, last = address_int(words[1], self.names), address_int(words[2], self.names)
             if first[1] != last[1] or first[0] > last[0]:
-                raise TokenError("bad range")
+                raise TokenError("範囲の指定が不正です")
             return NetSet(ranges=[AddressRange(first[0], last[0], first[1])])
         if head == "any" and len(words) == 1:
             return NetSet(ranges=[AddressRange(0, IPV4_MAX, 4), AddressRange(0, IPV6_MAX, 6)])
@@ -208,7 +208,7 @@ class CiscoObjects:
         if len(words) == 2:
             # Object and object-group members use netmasks on both IOS and ASA.
             return NetSet(ranges=[mask_range(words[0], words[1], self.names)])
-        raise TokenError(f"unknown member {' '.join(words)[:40]!r}")
+        raise TokenError(f"不明な要素「{' '.join(words)[:40]}」")
 
     # Services ------------------------------------------------------------------------------------
 
@@ -266,7 +266,7 @@ class CiscoObjects:
                     words = words[1:]
                 ports, rest = port_spec(words, protocol)
                 if rest:
-                    raise TokenError("trailing words")
+                    raise TokenError("余分な語句があります")
                 result.ranges.extend(ports)
             except TokenError as error:
                 self.report(line, f"ポートグループ {name[:40]} の要素を解釈できません（{error}）")
@@ -284,12 +284,12 @@ class CiscoObjects:
             return ServiceSet(services=_protocol_services(words[1]))
         if head == "port-object":
             if definition.protocol is None:
-                raise TokenError("port-object needs tcp, udp or tcp-udp in the object-group line")
+                raise TokenError("port-object には object-group 行の tcp / udp / tcp-udp 指定が必要です")
             return self._ports_to_services(definition.protocol, words[1:])
         if head in ("service-object", "service"):
             words = words[1:]
             if not words:
-                raise TokenError("empty service")
+                raise TokenError("service の中身がありません")
             if words[0].lower() == "object" and len(words) == 2:
                 return self.service_reference(words[1], depth=depth + 1)
             head = words[0].lower()
@@ -321,7 +321,7 @@ class CiscoObjects:
         for number in _protocol_numbers(protocol):
             ports, rest = port_spec(words, number)
             if rest:
-                raise TokenError("trailing words")
+                raise TokenError("余分な語句があります")
             services.append(Service(number, (), tuple(ports)))
         return ServiceSet(services=services)
 
@@ -371,7 +371,7 @@ def _protocol_numbers(protocol: str) -> list[int]:
         number = PROTOCOLS[lowered]
         assert number is not None
         return [number]
-    raise TokenError(f"ports need tcp or udp, not {protocol[:20]!r}")
+    raise TokenError(f"ポート指定は tcp / udp のみ有効です（{protocol[:20]}）")
 
 
 def _protocol_services(word: str) -> list[Service]:
@@ -382,7 +382,7 @@ def _protocol_services(word: str) -> list[Service]:
         return [Service(PROTOCOLS[lowered])]
     if lowered.isdigit() and int(lowered) <= 255:
         return [Service(int(lowered) or None)]
-    raise TokenError(f"unknown protocol {word[:20]!r}")
+    raise TokenError(f"不明なプロトコル「{word[:20]}」")
 
 
 def _service_words(words: list[str]) -> ServiceSet:
@@ -394,7 +394,7 @@ def _service_words(words: list[str]) -> ServiceSet:
             return ServiceSet(services=[Service(number)])
         icmp = icmp_type(rest)
         if icmp is None:
-            raise TokenError(f"unknown ICMP type {' '.join(rest)[:20]!r}")
+            raise TokenError(f"不明な ICMP タイプ「{' '.join(rest)[:20]}」")
         return ServiceSet(services=[Service(number, icmp_type=icmp[0], icmp_code=icmp[1])])
     if not rest:
         return ServiceSet(services=_protocol_services(protocol))
@@ -413,7 +413,7 @@ def _service_words(words: list[str]) -> ServiceSet:
                 remaining = ["eq", *remaining]
             dst, remaining = port_spec(remaining, number)
         if remaining:
-            raise TokenError(f"trailing words {' '.join(remaining)[:30]!r}")
+            raise TokenError(f"余分な語句「{' '.join(remaining)[:30]}」")
         services.append(Service(number, tuple(src), tuple(dst)))
     return ServiceSet(services=services)
 
@@ -432,7 +432,7 @@ def _port_number(word: str, protocol: int) -> int:
     lowered = word.lower()
     if lowered.isdigit():
         if int(lowered) > 65535:
-            raise TokenError(f"port out of range {word[:10]!r}")
+            raise TokenError(f"ポート番号が範囲外です「{word[:10]}」")
         return int(lowered)
     names = TCP_PORTS if protocol == TCP else UDP_PORTS if protocol == UDP else {}
     value = names.get(lowered)
@@ -447,7 +447,7 @@ class UnknownPortError(TokenError):
     """A port name this parser does not know; the entry keeps it as an unknown match."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown port name {name[:20]!r}")
+        super().__init__(f"不明なポート名「{name[:20]}」")
         self.name = name
 
 
@@ -458,13 +458,13 @@ def port_spec(words: Sequence[str], protocol: int) -> tuple[list[PortRange], lis
     operator = words[0].lower()
     if operator == "range":
         if len(words) < 3:
-            raise TokenError("range needs two ports")
+            raise TokenError("range にはポートが二つ必要です")
         low, high = _port_number(words[1], protocol), _port_number(words[2], protocol)
         if low > high:
-            raise TokenError("range low above high")
+            raise TokenError("range の下限が上限より大きいです")
         return [PortRange(low, high)], list(words[3:])
     if len(words) < 2:
-        raise TokenError(f"{operator} needs a port")
+        raise TokenError(f"{operator} にポートがありません")
     value = _port_number(words[1], protocol)
     rest = list(words[2:])
     if operator == "eq":
@@ -487,10 +487,10 @@ def port_spec(words: Sequence[str], protocol: int) -> tuple[list[PortRange], lis
         return ports, rest
     if operator == "lt":
         if value == 0:
-            raise TokenError("lt 0 matches nothing")
+            raise TokenError("lt 0 はどのポートにも一致しません")
         return [PortRange(0, value - 1)], rest
     if value == 65535:
-        raise TokenError("gt 65535 matches nothing")
+        raise TokenError("gt 65535 はどのポートにも一致しません")
     return [PortRange(value + 1, 65535)], rest
 
 
@@ -505,7 +505,7 @@ def address_int(text: str, names: dict[str, str]) -> tuple[int, int]:
     try:
         address = ipaddress.ip_address(resolved)
     except ValueError as error:
-        raise TokenError(f"not an address {text[:40]!r}") from error
+        raise TokenError(f"アドレスではありません「{text[:40]}」") from error
     return int(address), address.version
 
 
@@ -513,7 +513,7 @@ def prefix_range(text: str) -> AddressRange:
     try:
         network = ipaddress.ip_network(text, strict=False)
     except ValueError as error:
-        raise TokenError(f"not a prefix {text[:40]!r}") from error
+        raise TokenError(f"プレフィックスではありません「{text[:40]}」") from error
     return AddressRange(int(network[0]), int(network[-1]), network.version)
 
 

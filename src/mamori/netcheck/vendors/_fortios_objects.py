@@ -144,7 +144,7 @@ class ObjectResolver:
                 end = single(values, "end-ip") or "0.0.0.0"  # noqa: S104 - FortiOS default value
                 first, last = ipv4_to_int(start), ipv4_to_int(end)
                 if first > last:
-                    raise TokenError("start-ip is after end-ip")
+                    raise TokenError("start-ip が end-ip より後です")
                 return AddressSet(ranges=[AddressRange(first, last, 4)])
             if kind == "wildcard":
                 pair = values.get("wildcard")
@@ -344,13 +344,13 @@ def _subnet_range(words: Sequence[str]) -> AddressRange:
     if len(words) == 1 and "/" in words[0]:
         address_text, _, length_text = words[0].partition("/")
         if not length_text.isdigit() or int(length_text) > 32:
-            raise TokenError("bad prefix length")
+            raise TokenError("プレフィックス長が不正です")
         prefix = int(length_text)
     elif len(words) == 2:
         address_text = words[0]
         prefix = mask_to_prefix(words[1])
     else:
-        raise TokenError("subnet needs an address and a mask")
+        raise TokenError("subnet にはアドレスとマスクが必要です")
     address = ipv4_to_int(address_text)
     size = 1 << (32 - prefix)
     first = address & ~(size - 1) & IPV4_MAX
@@ -361,7 +361,7 @@ def _optional_int(text: str | None, maximum: int) -> int | None:
     if text is None:
         return None
     if not text.isdigit() or int(text) > maximum:
-        raise TokenError(f"not a number 0-{maximum}: {text[:20]!r}")
+        raise TokenError(f"0-{maximum} の数値ではありません「{text[:20]}」")
     return int(text)
 
 
@@ -373,11 +373,11 @@ def _ports(ranges: Iterable[tuple[int, int]]) -> tuple[PortRange, ...]:
 def _port_range(text: str) -> tuple[int, int]:
     low_text, _, high_text = text.partition("-")
     if not low_text.isdigit() or (high_text and not high_text.isdigit()):
-        raise TokenError(f"bad port range: {text[:20]!r}")
+        raise TokenError(f"ポート範囲が不正です「{text[:20]}」")
     low = int(low_text)
     high = int(high_text) if high_text else low
     if high > 65535 or low > high:
-        raise TokenError(f"bad port range: {text[:20]!r}")
+        raise TokenError(f"ポート範囲が不正です「{text[:20]}」")
     return low, high
 
 

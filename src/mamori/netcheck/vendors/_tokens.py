@@ -70,7 +70,7 @@ def _split_double_quoted(text: str) -> list[str]:
     # of text.split('"') are quoted; a word may glue quoted and unquoted pieces ("a"b is one word).
     parts = text.split('"')
     if len(parts) % 2 == 0:
-        raise TokenError("unterminated quote")
+        raise TokenError("引用符が閉じていません")
     words: list[str] = []
     current: str | None = None
     for index, part in enumerate(parts):
@@ -135,7 +135,7 @@ def _split_slowly(text: str) -> list[str]:
             in_word = True
         index += 1
     if quote is not None:
-        raise TokenError("unterminated quote")
+        raise TokenError("引用符が閉じていません")
     if in_word:
         words.append("".join(current))
     return words
@@ -159,15 +159,15 @@ def ipv4_to_int(text: str) -> int:
     """Read a dotted-quad IPv4 address as a 32-bit integer (no leading zeros, as ipaddress requires)."""
     parts = text.split(".")
     if len(parts) != 4:
-        raise TokenError(f"not an IPv4 address: {text[:40]!r}")
+        raise TokenError(f"IPv4 アドレスではありません「{text[:40]}」")
     value = 0
     for part in parts:
         # isdecimal() alone accepts other scripts' digits; the ASCII check keeps "١٢" out.
         if not part.isascii() or not part.isdecimal() or len(part) > 3 or (len(part) > 1 and part[0] == "0"):
-            raise TokenError(f"not an IPv4 address: {text[:40]!r}")
+            raise TokenError(f"IPv4 アドレスではありません「{text[:40]}」")
         octet = int(part)
         if octet > 255:
-            raise TokenError(f"not an IPv4 address: {text[:40]!r}")
+            raise TokenError(f"IPv4 アドレスではありません「{text[:40]}」")
         value = (value << 8) | octet
     return value
 
@@ -182,7 +182,7 @@ def mask_to_prefix(mask: str) -> int:
     value = ipv4_to_int(mask)
     inverted = (~value) & 0xFFFFFFFF
     if inverted & (inverted + 1):
-        raise TokenError(f"not a contiguous netmask: {mask!r}")
+        raise TokenError(f"連続したネットマスクではありません「{mask[:40]}」")
     return 32 - inverted.bit_length()
 
 
@@ -198,10 +198,10 @@ def parse_port(text: str, names: dict[str, int] | None = None) -> int:
     if text.isdigit():
         value = int(text)
         if value > MAX_PORT:
-            raise TokenError(f"port out of range: {text!r}")
+            raise TokenError(f"ポート番号が範囲外です「{text[:20]}」")
         return value
     if names is not None:
         found = names.get(text.lower())
         if found is not None:
             return found
-    raise TokenError(f"unknown port: {text!r}")
+    raise TokenError(f"不明なポート「{text[:20]}」")

@@ -274,7 +274,7 @@ def parse(text: str, *, source: str) -> ParsedConfig:
 def _problem_reason(problem: Problem) -> str:
     return {
         "unknown command": "FortiOS の構文として解釈できない行です",
-        "unterminated quote": "引用符が閉じていません",
+        "引用符が閉じていません": "引用符が閉じていません",
         "config block without end": "config ブロックが end で閉じられていません",
         "end without config": "対応する config のない end です",
         "next without edit": "対応する edit のない next です",

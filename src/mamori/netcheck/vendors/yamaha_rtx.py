@@ -343,10 +343,10 @@ def _filter_rule(number: str, line: Line, words: list[str]) -> Rule:
     elif action_word in _REJECT:
         action = Action.DENY
     else:
-        raise TokenError(f"unknown action {words[0][:20]!r}")
+        raise TokenError(f"不明な動作「{words[0][:20]}」")
     fields = [*words[1:], "*", "*", "*", "*", "*"][:5]
     if len(words) > 6:
-        raise TokenError("too many fields")
+        raise TokenError("項目が多すぎます")
     source = _addresses(fields[0])
     destination = _addresses(fields[1])
     service, state_only, service_unknown = _service(fields[2], fields[3], fields[4])
@@ -366,7 +366,7 @@ def _filter_rule(number: str, line: Line, words: list[str]) -> Rule:
 def _dynamic_filter_rule(number: str, line: Line, words: list[str]) -> Rule:
     # ip filter dynamic N SRC DST PROTOCOL [options]; PROTOCOL is a service name (ftp, www, tcp, ...).
     if len(words) < 3:
-        raise TokenError("dynamic filter needs source, destination and protocol")
+        raise TokenError("動的フィルタには送信元・宛先・プロトコルが必要です")
     source = _addresses(words[0])
     destination = _addresses(words[1])
     protocol = words[2].lower()
@@ -380,7 +380,7 @@ def _dynamic_filter_rule(number: str, line: Line, words: list[str]) -> Rule:
     elif protocol in PROTOCOLS:
         services = [Service(PROTOCOLS[protocol])]
     else:
-        raise TokenError(f"unknown dynamic protocol {words[2][:20]!r}")
+        raise TokenError(f"動的フィルタの不明なプロトコル「{words[2][:20]}」")
     return Rule(
         rule_id=f"dynamic {number}",
         line=line.number,
@@ -403,7 +403,7 @@ def _addresses(text: str) -> AddressMatch:
     names: list[str] = []
     for item in text.split(","):
         if not item:
-            raise TokenError("empty address in list")
+            raise TokenError("アドレスの並びに空の要素があります")
         if "*" in item and item != "*":
             wildcards.append(_octet_wildcard(item))
         elif item == "*":
@@ -415,7 +415,7 @@ def _addresses(text: str) -> AddressMatch:
             low = ipv4_to_int(low_text) if low_text else 0
             high = ipv4_to_int(high_text) if high_text else IPV4_MAX
             if low > high:
-                raise TokenError("address range low above high")
+                raise TokenError("アドレス範囲の下限が上限より大きいです")
             ranges.append(AddressRange(low, high, 4))
         elif re.fullmatch(r"[0-9.]+", item):
             value = ipv4_to_int(item)
@@ -424,7 +424,7 @@ def _addresses(text: str) -> AddressMatch:
             # Newer firmware accepts FQDNs in filters; the addresses are resolved on the router.
             names.append(item)
         else:
-            raise TokenError(f"not an address {item[:40]!r}")
+            raise TokenError(f"アドレスではありません「{item[:40]}」")
     if len(ranges) + len(wildcards) > MAX_SET_MEMBERS:
         raise LimitExceededError(f"アドレスの数 {MAX_SET_MEMBERS}")
     return AddressMatch(tuple(ranges), tuple(wildcards), False, tuple(names))
@@ -433,7 +433,7 @@ def _addresses(text: str) -> AddressMatch:
 def _octet_wildcard(text: str) -> Wildcard:
     octets = text.split(".")
     if len(octets) != 4:
-        raise TokenError(f"not an address {text[:40]!r}")
+        raise TokenError(f"アドレスではありません「{text[:40]}」")
     address = 0
     wildcard = 0
     for octet in octets:
@@ -444,7 +444,7 @@ def _octet_wildcard(text: str) -> Wildcard:
         elif octet.isdigit() and int(octet) <= 255:
             address |= int(octet)
         else:
-            raise TokenError(f"not an address {text[:40]!r}")
+            raise TokenError(f"アドレスではありません「{text[:40]}」")
     return Wildcard(address, wildcard)
 
 
@@ -457,7 +457,7 @@ def _prefix(text: str) -> AddressRange:
         mask = ipv4_to_int(length_text)
         inverted = (~mask) & IPV4_MAX
         if inverted & (inverted + 1):
-            raise TokenError("not a contiguous mask")
+            raise TokenError("連続したマスクではありません")
         length = 32 - inverted.bit_length()
     size = 1 << (32 - length)
     first = address & ~(size - 1) & IPV4_MAX
@@ -477,7 +477,7 @@ def _ports(text: str) -> tuple[PortRange, ...]:
             low = _port(low_text) if low_text else 0
             high = _port(high_text) if high_text else 65535
             if low > high:
-                raise TokenError("port range low above high")
+                raise TokenError("ポート範囲の下限が上限より大きいです")
             result.append(PortRange(low, high))
         else:
             value = _port(item)
@@ -491,7 +491,7 @@ def _port(text: str) -> int:
     if named is not None:
         return named[0] if len(named) == 1 else min(named)
     if not text.isdigit() or int(text) > 65535:
-        raise TokenError(f"not a port {text[:20]!r}")
+        raise TokenError(f"ポート番号ではありません「{text[:20]}」")
     return int(text)
 
 
@@ -535,7 +535,7 @@ def _service(
             if lowered == "icmp":
                 icmp_type = None if source_text == "*" else _port(source_text)
                 if icmp_type is not None and icmp_type > 255:
-                    raise TokenError("ICMP type above 255")
+                    raise TokenError("ICMP タイプが 255 を超えています")
                 icmp_code = None if destination_text == "*" or icmp_type is None else _port(destination_text)
                 services.append(Service(1, icmp_type=icmp_type, icmp_code=icmp_code))
                 state_flags.append(False)
@@ -552,7 +552,7 @@ def _service(
             services.append(Service(number, ports[0], ports[1]))
             state_flags.append(False)
         else:
-            raise TokenError(f"unknown protocol {item[:20]!r}")
+            raise TokenError(f"不明なプロトコル「{item[:20]}」")
     # The whole rule is state-only only when every protocol in the list is.
     return services, bool(state_flags) and all(state_flags), unknown
 
@@ -561,7 +561,7 @@ def _tcp_flags(text: str) -> tuple[int, int]:
     # tcpflag=0x0002/0x0002 (value/mask) or tcpflag!=... ; "!=" negates and is not modelled.
     match = re.fullmatch(r"tcpflag=(0x[0-9a-f]+|\d+)(?:/(0x[0-9a-f]+|\d+))?", text)
     if match is None:
-        raise TokenError(f"unknown tcpflag {text[:30]!r}")
+        raise TokenError(f"不明な tcpflag「{text[:30]}」")
     value = int(match.group(1), 0)
     mask = int(match.group(2), 0) if match.group(2) else value
     return value, mask
