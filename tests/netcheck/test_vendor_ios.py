@@ -296,3 +296,15 @@ access-list 2000 permit udp any any eq domain
     assert standard.rules[0].service.services == (Service(),)
     assert extended.rules[0].service.services == (Service(6, (), (PortRange(25, 25),)),)
     assert extended.rules[1].service.services == (Service(17, (), (PortRange(53, 53),)),)
+
+
+def test_no_sequence_number_removes_the_entry() -> None:
+    text = """\
+ip access-list extended E
+ 10 permit ip any any
+ 20 deny ip any any
+ no 10
+"""
+    chain = parse(text, source="no.cfg").chain("E")
+    assert chain is not None
+    assert [(rule.rule_id, rule.line) for rule in chain.rules] == [("E #1", 3)]

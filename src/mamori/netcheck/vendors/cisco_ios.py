@@ -281,7 +281,11 @@ def _acl_member(acl: _Acl, words: list[str], line: Line, report: _Report) -> Non
     if head in ("permit", "deny"):
         acl.add(line, words, sequence)
         return
-    if head in ("statistics", "no", "fragments"):
+    if head == "no" and len(words) == 2 and words[1].isdigit():
+        # "no 20" inside the ACL removes the entry with sequence number 20.
+        acl.entries = [entry for entry in acl.entries if entry.sequence != int(words[1])]
+        return
+    if head in ("statistics", "fragments") or (head == "no" and sequence is None):
         return
     report.add(line, f"ACL {acl.name[:40]} の行を解釈できません")
 
