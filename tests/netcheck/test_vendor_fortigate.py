@@ -566,3 +566,39 @@ end
         Service(17, (), (PortRange(514, 514),)),
         Service(6, (PortRange(512, 1023),), (PortRange(513, 513),)),
     )
+
+
+def test_sdwan_zone_expands_to_its_member_interfaces() -> None:
+    text = """config system sdwan
+    set status enable
+    config zone
+        edit "virtual-wan-link"
+        next
+        edit "backup"
+        next
+    end
+    config members
+        edit 1
+            set interface "wan1"
+        next
+        edit 2
+            set interface "wan2"
+            set zone "backup"
+        next
+    end
+end
+config firewall policy
+    edit 1
+        set srcintf "port2"
+        set dstintf "virtual-wan-link" "backup"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "HTTPS"
+    next
+end
+"""
+    parsed = parse(text, source="sdwan.conf")
+    (rule,) = parsed.rules()
+    assert rule.out_interface == InterfaceMatch(("wan1", "virtual-wan-link", "wan2", "backup"))
+    assert parsed.unsupported == ()

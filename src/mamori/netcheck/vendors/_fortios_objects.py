@@ -18,7 +18,10 @@ from mamori.netcheck.vendors._fortios_defaults import (
 from mamori.netcheck.vendors._fortios_tables import Report, TableEntry, Value, Vdom, fold, single
 from mamori.netcheck.vendors._tokens import TokenError, ipv4_to_int, mask_to_prefix
 
-__all__ = ["AddressSet", "ObjectResolver", "ServiceSet", "merge_names"]
+__all__ = ["SDWAN_MEMBERS", "AddressSet", "ObjectResolver", "ServiceSet", "merge_names"]
+
+# Name of the synthetic table that collects `config system sdwan` / `config members` entries.
+SDWAN_MEMBERS = "system sdwan members"
 
 # Depth of nested groups: FortiOS allows few levels; the bound stops cycles and hostile nesting.
 _MAX_GROUP_DEPTH = 16
@@ -80,12 +83,22 @@ class ObjectResolver:
         return found
 
     def zone_members(self, name: str) -> list[str] | None:
+        """Return the interfaces of a zone or SD-WAN zone called ``name``, or None if it is neither."""
         zone = self.vdom.tables.get("system zone")
-        if zone is None or name not in zone.objects:
+        if zone is not None and name in zone.objects:
+            values = fold(zone.objects[name].entries, None)
+            found = values.get("interface")
+            return list(found.words) if found else []
+        sdwan = self.vdom.tables.get(SDWAN_MEMBERS)
+        if sdwan is None:
             return None
-        values = fold(zone.objects[name].entries, None)
-        found = values.get("interface")
-        return list(found.words) if found else []
+        members = []
+        for member in sdwan.objects.values():
+            values = fold(member.entries, None)
+            interface = single(values, "interface")
+            if interface is not None and (single(values, "zone") or "virtual-wan-link") == name:
+                members.append(interface)
+        return members or None
 
     def address(self, name: str, version: int, depth: int) -> AddressSet:
         key = (name, version)

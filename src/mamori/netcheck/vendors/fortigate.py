@@ -28,7 +28,13 @@ from mamori.netcheck.ir import (
     Stage,
 )
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE
-from mamori.netcheck.vendors._fortios_objects import AddressSet, ObjectResolver, ServiceSet, merge_names
+from mamori.netcheck.vendors._fortios_objects import (
+    SDWAN_MEMBERS,
+    AddressSet,
+    ObjectResolver,
+    ServiceSet,
+    merge_names,
+)
 from mamori.netcheck.vendors._fortios_tables import Report, Table, TableEntry, Value, Vdom, fold, single
 from mamori.netcheck.vendors._fortios_tree import Block, Command, Entry, Problem, read_tree
 
@@ -313,6 +319,18 @@ def _load_blocks(
                     # Nested blocks (ipv6, secondaryip, vrrp) do not change filtering: not reported.
                     _check_attribute_names(item, report, nested=False)
                     interfaces.setdefault(item.name, TableEntry(item.name, item.line)).entries.append(item)
+            continue
+        if block.path in ("system sdwan", "system virtual-wan-link"):
+            # SD-WAN members form zones ("virtual-wan-link" by default) that policies name as
+            # interfaces (FortiOS Administration Guide, "SD-WAN members and zones").
+            members = vdom.table(SDWAN_MEMBERS)
+            for nested in block.blocks:
+                if nested.path == "members":
+                    for item in nested.items:
+                        if isinstance(item, Entry):
+                            members.objects.setdefault(
+                                item.name, TableEntry(item.name, item.line)
+                            ).entries.append(item)
             continue
         if block.path not in _TABLE_PATHS:
             continue
