@@ -275,3 +275,18 @@ access-list P extended permit udp any lt 1024 any gt 1023
     assert first.destination.ranges == (AddressRange(_host("10.0.0.10").first, _host("10.0.0.20").first, 4),)
     assert first.service.services == (Service(6, (), (PortRange(0, 22), PortRange(24, 65535))),)
     assert second.service.services == (Service(17, (PortRange(0, 1023),), (PortRange(1024, 65535),)),)
+
+
+def test_flattened_blocks_keep_their_sub_commands() -> None:
+    text = """\
+interface GigabitEthernet0/0
+nameif inside
+security-level 100
+object-group network SERVERS
+network-object host 10.0.0.5
+access-list A extended permit ip object-group SERVERS any
+"""
+    parsed = parse(text, source="flat.cfg")
+    assert parsed.interfaces == ("inside",)
+    (rule,) = parsed.rules()
+    assert rule.source.ranges == (_host("10.0.0.5"),)

@@ -308,3 +308,10 @@ ip access-list extended E
     chain = parse(text, source="no.cfg").chain("E")
     assert chain is not None
     assert [(rule.rule_id, rule.line) for rule in chain.rules] == [("E #1", 3)]
+
+
+def test_flattened_acl_entries_still_belong_to_the_acl() -> None:
+    text = "ip access-list extended FLAT\n10 permit tcp any any eq 22\ndeny ip any any\nhostname r1\n"
+    chain = parse(text, source="flat.cfg").chain("FLAT")
+    assert chain is not None
+    assert [rule.rule_id for rule in chain.rules] == ["FLAT #1", "FLAT #2"]

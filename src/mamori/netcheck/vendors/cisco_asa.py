@@ -94,6 +94,26 @@ class _Interface:
     level_line: Line | None = None
 
 
+# Sub-commands that may appear unindented inside an open interface or object block.
+_SUB_COMMANDS: dict[type, frozenset[str]] = {
+    _Interface: frozenset({"nameif", "security-level"}),
+    Definition: frozenset(
+        {
+            "network-object",
+            "service-object",
+            "port-object",
+            "group-object",
+            "protocol-object",
+            "icmp-object",
+            "host",
+            "subnet",
+            "range",
+            "fqdn",
+        }
+    ),
+}
+
+
 @dataclass(slots=True)
 class _Acl:
     name: str
@@ -142,7 +162,11 @@ def parse(text: str, *, source: str) -> ParsedConfig:
         if not words:
             continue
         meaningful += 1
-        if line.text[:1] not in (" ", "\t"):
+        indented = line.text[:1] in (" ", "\t")
+        # Some tools flatten exports: an unindented sub-command still belongs to the open block.
+        if not indented and mode is not None and words[0].lower() in _SUB_COMMANDS[type(mode)]:
+            indented = True
+        if not indented:
             recognised += words[0].lower() in _KNOWN_HEADS
             mode = _top_level(words, line, state)
         elif isinstance(mode, _Interface):

@@ -161,6 +161,9 @@ def parse(text: str, *, source: str) -> ParsedConfig:
             continue
         words = strip_inline_comment(stripped).split()
         indented = line.text[:1] in (" ", "\t")
+        # Some tools flatten exports: an unindented entry still belongs to the open ACL.
+        if not indented and mode is not None and mode[0] == "acl" and _is_acl_member(words[0]):
+            indented = True
         meaningful += 1
         if not indented:
             recognised += words[0].lower() in _KNOWN_HEADS
@@ -234,6 +237,10 @@ def _top_level(
     if reason is not None and (lowered[1] != "type" or "inspect" in lowered):
         report.add(line, reason)
     return ("ignore", None)
+
+
+def _is_acl_member(word: str) -> bool:
+    return word.isdigit() or word.lower() in ("permit", "deny", "remark")
 
 
 def _numbered_line(
