@@ -602,3 +602,25 @@ end
     (rule,) = parsed.rules()
     assert rule.out_interface == InterfaceMatch(("wan1", "virtual-wan-link", "wan2", "backup"))
     assert parsed.unsupported == ()
+
+
+def test_service_restricted_to_an_iprange_is_unknown_as_a_whole() -> None:
+    text = """config firewall service custom
+    edit "WEB-TO-ONE"
+        set iprange 10.0.0.5
+        set tcp-portrange 443
+    next
+end
+config firewall policy
+    edit 1
+        set srcintf any
+        set dstintf any
+        set srcaddr all
+        set dstaddr all
+        set service "WEB-TO-ONE"
+    next
+end
+"""
+    (rule,) = parse(text, source="svc.conf").rules()
+    assert rule.service.services == ()
+    assert rule.service.unknown == ("WEB-TO-ONE",)

@@ -20,6 +20,9 @@ from mamori.netcheck.vendors._tokens import TokenError, ipv4_to_int, mask_to_pre
 
 __all__ = ["SDWAN_MEMBERS", "AddressSet", "ObjectResolver", "ServiceSet", "merge_names"]
 
+# Values of a custom service's iprange / fqdn / app-service-type that leave it unrestricted.
+_UNRESTRICTED = frozenset({"0.0.0.0", "disable", "", None})  # noqa: S104 - FortiOS default, not a bind
+
 # Name of the synthetic table that collects `config system sdwan` / `config members` entries.
 SDWAN_MEMBERS = "system sdwan members"
 
@@ -255,11 +258,11 @@ class ObjectResolver:
         resets = {"protocol": _SERVICE_PROTOCOL_ATTRIBUTES}
         values = fold(obj.entries, None, resets)
         protocol = (single(values, "protocol") or "TCP/UDP/SCTP").upper()
-        unknown: list[str] = []
         for restricting in ("iprange", "fqdn", "app-service-type"):
-            if restricting in values and single(values, restricting) not in ("0.0.0.0", "disable", None):  # noqa: S104
-                # A destination restricted inside the service is not modelled: the service is unknown.
-                unknown.append(obj.name)
+            if single(values, restricting) not in _UNRESTRICTED:
+                # A destination restricted inside the service is not modelled: the whole service is
+                # unknown, so a deny using it removes nothing and an accept using it opens anything.
+                return ServiceSet(unknown=[obj.name])
         try:
             if protocol == "TCP/UDP/SCTP":
                 services: list[Service] = []
@@ -270,19 +273,18 @@ class ObjectResolver:
                 if not services:
                     # FortiOS refuses such a service; name it so a permit using it stays visible.
                     return ServiceSet(unknown=[obj.name])
-                return ServiceSet(services=services, unknown=unknown)
+                return ServiceSet(services=services)
             if protocol in ("ICMP", "ICMP6"):
                 number = 1 if protocol == "ICMP" else 58
                 icmp_type = _optional_int(single(values, "icmptype"), 255)
                 icmp_code = _optional_int(single(values, "icmpcode"), 255) if icmp_type is not None else None
                 return ServiceSet(
                     services=[Service(protocol=number, icmp_type=icmp_type, icmp_code=icmp_code)],
-                    unknown=unknown,
                 )
             if protocol == "IP":
                 number_text = single(values, "protocol-number")
                 number = _optional_int(number_text, 255) or 0
-                return ServiceSet(services=[Service(protocol=number or None)], unknown=unknown)
+                return ServiceSet(services=[Service(protocol=number or None)])
         except TokenError as error:
             for value in values.values():
                 for line in value.lines:
