@@ -315,3 +315,19 @@ def test_flattened_acl_entries_still_belong_to_the_acl() -> None:
     chain = parse(text, source="flat.cfg").chain("FLAT")
     assert chain is not None
     assert [rule.rule_id for rule in chain.rules] == ["FLAT #1", "FLAT #2"]
+
+
+def test_unknown_port_or_icmp_name_makes_the_whole_service_unknown() -> None:
+    text = """\
+ip access-list extended U
+ deny tcp any any eq not-a-port
+ deny icmp any any not-a-type
+ permit udp any any eq domain
+"""
+    chain = parse(text, source="u.cfg").chain("U")
+    assert chain is not None
+    port, icmp, known = chain.rules
+    # A deny must not cover every TCP port or every ICMP type because one name was not understood.
+    assert port.service.services == () and port.service.unknown == ("port not-a-port",)
+    assert icmp.service.services == () and icmp.service.unknown == ("icmp not-a-type",)
+    assert known.service.services == (Service(17, (), (PortRange(53, 53),)),)

@@ -225,3 +225,15 @@ ip filter 1 restrict-nolog 10.3.0.0/16 * udp * ntp
     (rule,) = parsed.rules()
     assert rule.action is Action.PERMIT
     assert rule.service.services == (Service(17, (), (PortRange(123, 123),)),)
+
+
+def test_tcpsyn_is_unknown_as_a_whole_and_not_state_only() -> None:
+    text = """\
+ip lan1 secure filter in 1 2
+ip filter 1 reject * * tcpsyn * *
+ip filter 2 pass * * established,tcpsyn * *
+"""
+    reject, mixed = parse(text, source="s.conf").rules()
+    assert reject.service.services == ()
+    assert reject.service.unknown == ("tcpsyn",)
+    assert mixed.state_only is False

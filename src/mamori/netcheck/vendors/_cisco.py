@@ -203,13 +203,16 @@ def parse_acl_entry(
     ported = [number for number in protocols if number in (TCP, UDP, 132)]
     port_protocol = ported[0] if ported else (protocol or TCP)
 
+    # Unknown port names or ICMP types constrain the whole service: such an entry's service becomes
+    # unknown as a whole, so a deny removes nothing and a permit opens anything of that protocol.
+    constraint_unknown: list[str] = []
     source, rest = _read_address(rest, objects, style, version)
     src_ports, rest = _read_ports(
-        rest, objects, port_protocol, service_unknown, allow=bool(ported) or group_services is not None
+        rest, objects, port_protocol, constraint_unknown, allow=bool(ported) or group_services is not None
     )
     destination, rest = _read_address(rest, objects, style, version)
     dst_ports, rest = _read_ports(
-        rest, objects, port_protocol, service_unknown, allow=bool(ported) or group_services is not None
+        rest, objects, port_protocol, constraint_unknown, allow=bool(ported) or group_services is not None
     )
 
     services: list[Service] = []
@@ -232,19 +235,22 @@ def parse_acl_entry(
             service_unknown.extend(icmp_group.unknown)
             rest = rest[2:] if group_name is not rest[0] else rest[1:]
         elif rest[0].lower() == "object-group" and len(rest) > 1:
-            service_unknown.append(rest[1])
+            constraint_unknown.append(rest[1])
             rest = rest[2:]
         elif rest[0].lower() not in _NOT_ICMP_TYPES:
             icmp = icmp_type(rest)
             if icmp is None:
-                service_unknown.append(f"icmp {rest[0][:20]}")
+                constraint_unknown.append(f"icmp {rest[0][:20]}")
                 rest = rest[1:]
             else:
                 services = [Service(protocol, icmp_type=icmp[0], icmp_code=icmp[1])]
                 rest = rest[2:] if icmp[1] is not None and len(rest) > 1 and rest[1].isdigit() else rest[1:]
         else:
             services = [Service(protocol)]
-    if not services and group_services is None:
+    if constraint_unknown:
+        services = []
+        service_unknown.extend(constraint_unknown)
+    elif not services and group_services is None:
         services = [Service(number, tuple(src_ports), tuple(dst_ports)) for number in protocols]
     state_only = False
     inactive = False

@@ -521,15 +521,17 @@ def _service(
             services.append(Service(6, _ports(source_text), _ports(destination_text)))
             state_flags.append(True)
         elif lowered == "tcpsyn":
-            services.append(Service(6, _ports(source_text), _ports(destination_text)))
-            state_flags.append(False)
+            # A flag condition is not modelled: the protocol entry is unknown as a whole, so a
+            # reject removes nothing and a pass opens any TCP.
+            _ports(source_text)  # still validate the port fields
+            _ports(destination_text)
             unknown.append("tcpsyn")
         elif lowered.startswith("tcpflag"):
-            services.append(Service(6, _ports(source_text), _ports(destination_text)))
             value, mask = _tcp_flags(lowered)
-            must_set = value & mask
-            state_flags.append(bool(must_set & (_TCP_ACK | _TCP_RST | _TCP_FIN)))
-            if not state_flags[-1]:
+            if value & mask & (_TCP_ACK | _TCP_RST | _TCP_FIN):
+                services.append(Service(6, _ports(source_text), _ports(destination_text)))
+                state_flags.append(True)
+            else:
                 unknown.append(item)
         elif lowered in ("icmp", "icmp-error", "icmp-info"):
             if lowered == "icmp":
@@ -553,8 +555,8 @@ def _service(
             state_flags.append(False)
         else:
             raise TokenError(f"不明なプロトコル「{item[:20]}」")
-    # The whole rule is state-only only when every protocol in the list is.
-    return services, bool(state_flags) and all(state_flags), unknown
+    # The whole rule is state-only only when every protocol in the list is and none is unknown.
+    return services, bool(state_flags) and all(state_flags) and not unknown, unknown
 
 
 def _tcp_flags(text: str) -> tuple[int, int]:
