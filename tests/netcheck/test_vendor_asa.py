@@ -290,3 +290,10 @@ access-list A extended permit ip object-group SERVERS any
     assert parsed.interfaces == ("inside",)
     (rule,) = parsed.rules()
     assert rule.source.ranges == (_host("10.0.0.5"),)
+
+
+def test_unreadable_permit_is_kept_as_an_all_unknown_permit() -> None:
+    parsed = parse(TestAsaContract.unsupported_config, source="x.cfg")
+    opaque = next(rule for rule in parsed.rules() if rule.rule_id == "OUT #2")
+    assert opaque.action is Action.PERMIT
+    assert opaque.source.unknown and opaque.service.unknown

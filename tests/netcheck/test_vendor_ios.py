@@ -331,3 +331,22 @@ ip access-list extended U
     assert port.service.services == () and port.service.unknown == ("port not-a-port",)
     assert icmp.service.services == () and icmp.service.unknown == ("icmp not-a-type",)
     assert known.service.services == (Service(17, (), (PortRange(53, 53),)),)
+
+
+def test_unreadable_permit_is_kept_as_an_all_unknown_permit_and_deny_is_dropped() -> None:
+    text = """\
+ip access-list extended X
+ permit flurble any any
+ deny flurble any any
+ deny ip any any
+"""
+    chain = parse(text, source="x.cfg").chain("X")
+    assert chain is not None
+    assert [(rule.rule_id, rule.action) for rule in chain.rules] == [
+        ("X #1", Action.PERMIT),
+        ("X #3", Action.DENY),
+    ]
+    opaque = chain.rules[0]
+    assert opaque.source.ranges == () and opaque.source.unknown
+    assert opaque.service.services == () and opaque.service.unknown
+    assert opaque.text == "permit flurble any any"

@@ -237,3 +237,11 @@ ip filter 2 pass * * established,tcpsyn * *
     assert reject.service.services == ()
     assert reject.service.unknown == ("tcpsyn",)
     assert mixed.state_only is False
+
+
+def test_unreadable_pass_filter_is_kept_as_an_all_unknown_permit() -> None:
+    parsed = parse(TestRtxContract.unsupported_config, source="x.conf")
+    opaque = next(rule for rule in parsed.rules() if rule.rule_id == "20")
+    assert opaque.action is Action.PERMIT
+    assert opaque.line == 3
+    assert opaque.destination.unknown and opaque.destination.ranges == ()

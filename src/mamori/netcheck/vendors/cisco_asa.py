@@ -28,6 +28,7 @@ from mamori.netcheck.ir import (
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE
 from mamori.netcheck.vendors._cisco import CiscoObjects, Definition, parse_acl_entry
 from mamori.netcheck.vendors._tokens import Line, TokenError, iter_lines, strip_inline_comment
+from mamori.netcheck.vendors._unparsed import opaque_permit
 
 __all__ = ["VENDOR", "parse"]
 
@@ -283,6 +284,8 @@ def _build(source: str, state: _State) -> ParsedConfig:
                 parsed = parse_acl_entry(words, objects, "asa", standard=standard)
             except TokenError as error:
                 report.add(line, f"ACL エントリを解釈できません（{error}）")
+                if words and words[0].lower() == "permit":
+                    rules.append(opaque_permit(f"{acl.name} #{position}", line))
                 continue
             rules.append(
                 Rule(

@@ -26,6 +26,7 @@ from mamori.netcheck.limits import MAX_RULES_PER_DEVICE
 from mamori.netcheck.vendors import decode_config
 from mamori.netcheck.vendors._cisco import CiscoObjects, Definition, parse_acl_entry
 from mamori.netcheck.vendors._tokens import Line, TokenError, iter_lines, strip_inline_comment
+from mamori.netcheck.vendors._unparsed import opaque_permit
 
 __all__ = ["VENDOR", "parse"]
 
@@ -335,6 +336,8 @@ def _build(
                 )
             except TokenError as error:
                 report.add(entry.line, f"ACL エントリを解釈できません（{error}）")
+                if entry.words[0].lower() == "permit":
+                    rules.append(opaque_permit(rule_id, entry.line))
                 continue
             rules.append(
                 Rule(

@@ -42,6 +42,7 @@ from mamori.netcheck.ir import (
 from mamori.netcheck.limits import MAX_RULES_PER_DEVICE, MAX_SET_MEMBERS
 from mamori.netcheck.vendors._rtx_names import PORT_NAMES, PROTOCOLS
 from mamori.netcheck.vendors._tokens import Line, TokenError, ipv4_to_int, iter_lines
+from mamori.netcheck.vendors._unparsed import opaque_permit
 
 __all__ = ["VENDOR", "parse"]
 
@@ -316,6 +317,8 @@ def _static_rule(number: str, state: _State, cache: dict[str, Rule | None]) -> R
             rule = _filter_rule(number, line, words)
         except TokenError as error:
             state.report(line, f"ip filter {number} を解釈できません（{error}）")
+            if words and words[0].lower() in _PASS:
+                rule = opaque_permit(number, line)
     cache[number] = rule
     return rule
 
