@@ -624,3 +624,22 @@ end
     (rule,) = parse(text, source="svc.conf").rules()
     assert rule.service.services == ()
     assert rule.service.unknown == ("WEB-TO-ONE",)
+
+
+def test_unknown_policy_attribute_is_reported_and_named_on_the_rule() -> None:
+    text = """config firewall policy
+    edit 1
+        set srcintf "port1"
+        set dstintf "port2"
+        set srcaddr "all"
+        set dstaddr "all"
+        set service "ALL"
+        set future-match-option enable
+    next
+end
+"""
+    parsed = parse(text, source="f.conf")
+    (rule,) = parsed.rules()
+    assert rule.action is Action.DENY
+    assert rule.unknown == ("future-match-option",)
+    assert [item.line for item in parsed.unsupported] == [8]

@@ -186,6 +186,38 @@ _HARMLESS_POLICY_ATTRIBUTES = frozenset(
         "vlan-cos-rev",
         "vlan-filter",
         "decrypted-traffic-mirror",
+        "nat46",
+        "nat64",
+        "policy-expiry",
+        "policy-expiry-date",
+        "delay-tcp-npu-session",
+        "auth-path",
+        "auth-cert",
+        "auth-redirect-addr",
+        "redirect-url",
+        "fsso-agent-for-ntlm",
+        "radius-mac-auth-bypass",
+        "http-policy-redirect",
+        "ssh-policy-redirect",
+        "webproxy-profile",
+        "webproxy-forward-server",
+        "cgn-log-server-grp",
+        "cgn-eif",
+        "cgn-eim",
+        "cgn-session-quota",
+        "cgn-resource-quota",
+        "pcp-outbound",
+        "pcp-inbound",
+        "pcp-poolname",
+        "reputation-direction",
+        "reputation-direction6",
+        "dstaddr6-negate",
+        "srcaddr6-negate",
+        "service-negate6",
+        "captive-portal-exempt",
+        "dsri",
+        "custom-log-fields",
+        "uuid-idx",
     }
 )
 
@@ -479,9 +511,13 @@ def _policy_rule(
     for key in _IDENTITY_ATTRIBUTES:
         if key in values:
             unknown.append(f"{key} {' '.join(values[key].words)[:60]}")
+    if single(values, "policy-expiry") == "enable":
+        unknown.append(f"policy-expiry {single(values, 'policy-expiry-date') or ''}".strip())
     for key, value in values.items():
         if _is_attribute_name(key) and key not in _HARMLESS_POLICY_ATTRIBUTES:
-            report.add(value.lines[-1], f"ポリシー属性 {key} は解釈しません")
+            # An attribute not understood may narrow the match: a deny using it then removes nothing.
+            report.add(value.lines[-1], f"ポリシー属性 {key} は解釈しません（一致条件として不明扱い）")
+            unknown.append(key)
 
     source = _address_match(values, "srcaddr", resolver, version, is_permit)
     destination = _address_match(values, "dstaddr", resolver, version, is_permit)
