@@ -245,3 +245,38 @@ def test_unreadable_pass_filter_is_kept_as_an_all_unknown_permit() -> None:
     assert opaque.action is Action.PERMIT
     assert opaque.line == 3
     assert opaque.destination.unknown and opaque.destination.ranges == ()
+
+
+class TestBranchRouter:
+    @pytest.fixture(scope="class")
+    def parsed(self) -> ParsedConfig:
+        path = CONFIGS / "rtx830-branch-lgwan.conf"
+        return parse(path.read_text(encoding="utf-8"), source=path.name)
+
+    def test_every_list_becomes_a_chain(self, parsed: ParsedConfig) -> None:
+        counts = {chain.name: len(chain.rules) for chain in parsed.chains}
+        assert counts == {
+            "lan1 secure filter in": 3,
+            "lan2 secure filter in": 4,
+            "lan2 secure filter out": 4,
+            "tunnel 1 secure filter in": 3,
+            "tunnel 1 secure filter out": 4,
+        }
+
+    def test_esp_and_ike_filters_are_exact(self, parsed: ParsedConfig) -> None:
+        chain = parsed.chain("lan2 secure filter in")
+        assert chain is not None
+        ike, esp, natt, _ = chain.rules
+        assert ike.service.services == (Service(17, (PortRange(500, 500),), (PortRange(500, 500),)),)
+        assert esp.service.services == (Service(50),)
+        assert natt.source.ranges == (_range("172.16.0.1"),)
+
+    def test_tunnel_out_list_keeps_dynamic_entries_state_only(self, parsed: ParsedConfig) -> None:
+        chain = parsed.chain("tunnel 1 secure filter out")
+        assert chain is not None
+        assert [rule.rule_id for rule in chain.rules] == ["3010", "3099", "dynamic 3080", "dynamic 3081"]
+        assert chain.rules[0].service.services == (Service(6), Service(17))
+        assert [rule.state_only for rule in chain.rules] == [False, False, True, True]
+
+    def test_ipv6_lines_are_reported_unsupported(self, parsed: ParsedConfig) -> None:
+        assert [item.line for item in parsed.unsupported] == [16, 45]
