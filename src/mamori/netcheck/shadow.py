@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mamori.netcheck._compile import Reading, RuleCompiler, build_interface_index, has_unknown
 from mamori.netcheck.findings import ShadowedRule
-from mamori.netcheck.headerset import HeaderSet, HeaderSpace
+from mamori.netcheck.headerset import Field, HeaderSet, HeaderSpace
 from mamori.netcheck.ir import Action, ParsedConfig, Rule
 
 __all__ = ["MAX_NAMED_SHADOWERS", "find_shadowed_rules"]
@@ -19,8 +19,10 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
     Only connection-opening IPv4 packets count. Rules with unknown objects neither shadow nor are
     reported as shadowed: what they match is not known. State-only rules are warnings, not shadowed.
     """
-    compiler = RuleCompiler(space, build_interface_index(config, ()))
-    universe = space.universe
+    index = build_interface_index(config, ())
+    compiler = RuleCompiler(space, index)
+    top = len(index.names)
+    universe = space.universe & space.range(Field.IN_IF, 0, top) & space.range(Field.OUT_IF, 0, top)
     found: list[ShadowedRule] = []
     for chain in config.chains:
         covered = space.nothing

@@ -258,7 +258,10 @@ class _Context:
         packet = chosen.pick()
         if packet is None:
             return None
-        return _witness_from_packet(packet, interfaces)
+        # A device that names no interface gains nothing from "(その他) → (その他)" in its witness.
+        return _witness_from_packet(
+            packet, interfaces if interfaces is not None and interfaces.names else None
+        )
 
 
 def _witness_from_packet(packet: Packet, interfaces: InterfaceIndex | None) -> Witness:
@@ -437,6 +440,10 @@ def _verify_device(
             pair_set = pair_set & union(space, (space.equals(Field.OUT_IF, n) for n in outs))
         if not pair_set.is_empty():
             pair_regions[(a, b)] = pair_set
+    # Interface numbers beyond the device's interfaces encode nothing real: keep them out.
+    top = len(index.names)
+    real = space.range(Field.IN_IF, 0, top) & space.range(Field.OUT_IF, 0, top)
+    pair_regions = {pair: packets & real for pair, packets in pair_regions.items()}
     region = union(space, pair_regions.values())
     relevant = _relevant_rules(ctx, config, pair_regions)
     warnings: list[Warning] = []
