@@ -87,6 +87,13 @@ class VendorContract:
         )
         assert result.returncode == 0, result.stderr
 
+    def test_fuzz_entry_point_finds_no_crash(self, tmp_path: Path) -> None:
+        from tests.netcheck.vendor_fuzz import main as fuzz_main
+
+        arguments = ["--vendor", self.vendor, "--iterations", "60", "--output", str(tmp_path)]
+        assert fuzz_main(arguments) == 0
+        assert not any(tmp_path.iterdir())
+
     def test_empty_input_gives_zero_rules(self) -> None:
         for text in ("", "\n", "   \n\n"):
             parsed = self.parse(text)
