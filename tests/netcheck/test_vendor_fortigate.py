@@ -643,3 +643,20 @@ end
     assert rule.action is Action.DENY
     assert rule.unknown == ("future-match-option",)
     assert [item.line for item in parsed.unsupported] == [8]
+
+
+def test_internet_service_policy_needs_no_dstaddr_or_service() -> None:
+    text = """config firewall policy
+    edit 5
+        set srcintf "port2"
+        set dstintf "wan1"
+        set srcaddr "all"
+        set internet-service enable
+        set internet-service-name "Microsoft-Office365"
+        set action accept
+    next
+end
+"""
+    (rule,) = parse(text, source="isdb.conf").rules()
+    assert rule.destination.unknown == ("internet-service Microsoft-Office365",)
+    assert rule.service.unknown == ("internet-service",)

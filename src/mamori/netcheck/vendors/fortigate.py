@@ -335,7 +335,6 @@ _TABLE_PATHS = frozenset(
     }
 )
 _ORDERED_PATHS = frozenset({"firewall policy", "firewall policy6", "firewall local-in-policy"})
-_CHECKED_PATHS = _TABLE_PATHS | {"system interface"}
 
 
 def _load_blocks(
@@ -469,6 +468,11 @@ def _policy_rules(
         ]
         if version is None and "srcaddr" not in values and "srcaddr6" in values:
             missing = [key for key in missing if key not in ("srcaddr", "dstaddr")]
+        # Internet-service (ISDB) policies name the destination and service by the ISDB entry.
+        if single(values, "internet-service") == "enable":
+            missing = [key for key in missing if key not in ("dstaddr", "service")]
+        if single(values, "internet-service-src") == "enable":
+            missing = [key for key in missing if key != "srcaddr"]
         if missing:
             report.add(
                 obj.line, f"ポリシー {policy_id} に必須属性 {', '.join(missing)} がなく、機器では成立しません"
@@ -533,8 +537,8 @@ def _policy_rule(
         source = AddressMatch(
             unknown=tuple(f"internet-service {name}" for name in names) or ("internet-service",)
         )
-    service_names = values["service"].words
-    resolved_service = ServiceSet()
+    service_names = values["service"].words if "service" in values else []
+    resolved_service = ServiceSet() if service_names else ServiceSet(unknown=["internet-service"])
     for name in service_names:
         resolved_service = resolved_service.union(resolver.service(name, 0))
     service = ServiceMatch(
