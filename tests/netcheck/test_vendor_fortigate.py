@@ -660,3 +660,26 @@ end
     (rule,) = parse(text, source="isdb.conf").rules()
     assert rule.destination.unknown == ("internet-service Microsoft-Office365",)
     assert rule.service.unknown == ("internet-service",)
+
+
+def test_any_in_a_vdom_without_interfaces_matches_no_interface() -> None:
+    text = """config vdom
+edit A
+config firewall policy
+    edit 1
+        set srcintf "any"
+        set dstintf "any"
+        set srcaddr "all"
+        set dstaddr "all"
+        set service "ALL"
+    next
+end
+next
+edit B
+next
+end
+"""
+    (rule,) = parse(text, source="v.conf").rules()
+    assert rule.rule_id == "A/1"
+    # A deny with "any" in a VDOM that owns no interface must not shadow other VDOMs' policies.
+    assert rule.in_interface == InterfaceMatch(())

@@ -279,7 +279,7 @@ def parse(text: str, *, source: str) -> ParsedConfig:
             if table is not None:
                 policy_rules.extend(
                     _policy_rules(
-                        table, resolver, report, prefix, version, vdom_interfaces if multi_vdom else ()
+                        table, resolver, report, prefix, version, vdom_interfaces if multi_vdom else None
                     )
                 )
         local = vdom.tables.get("firewall local-in-policy")
@@ -457,7 +457,7 @@ def _policy_rules(
     report: Report,
     prefix: str,
     version: int | None,
-    vdom_interfaces: tuple[str, ...],
+    vdom_interfaces: tuple[str, ...] | None,
 ) -> list[Rule]:
     rules = []
     for policy_id in table.order:
@@ -489,7 +489,7 @@ def _policy_rule(
     report: Report,
     prefix: str,
     version: int | None,
-    vdom_interfaces: tuple[str, ...],
+    vdom_interfaces: tuple[str, ...] | None,
 ) -> Rule:
     action_text = single(values, "action") or "deny"
     unknown: list[str] = []
@@ -600,7 +600,11 @@ def _address_match(
 
 
 def _interface_match(
-    value: Value, resolver: ObjectResolver, report: Report, is_permit: bool, vdom_interfaces: tuple[str, ...]
+    value: Value,
+    resolver: ObjectResolver,
+    report: Report,
+    is_permit: bool,
+    vdom_interfaces: tuple[str, ...] | None,
 ) -> InterfaceMatch | None:
     names = value.words
     if "any" in names:
@@ -608,7 +612,8 @@ def _interface_match(
         if not others or is_permit:
             if others:
                 report.add(value.lines[-1], "any と他のインターフェースの混在（許可では any として扱います）")
-            return InterfaceMatch(vdom_interfaces) if vdom_interfaces else None
+            # With several VDOMs, "any" means the VDOM's own interfaces (possibly none).
+            return InterfaceMatch(vdom_interfaces) if vdom_interfaces is not None else None
         report.add(value.lines[-1], "any と他のインターフェースの混在（拒否では any を除いて扱います）")
         names = others
     expanded: list[str] = []
@@ -640,7 +645,7 @@ def _local_in_rules(table: Table, resolver: ObjectResolver, report: Report, pref
                 source=_address_match(values, "srcaddr", resolver, None, is_permit),
                 destination=_address_match(values, "dstaddr", resolver, None, is_permit),
                 service=ServiceMatch(services=tuple(service.services), unknown=tuple(service.unknown)),
-                in_interface=_interface_match(intf, resolver, report, is_permit, ()) if intf else None,
+                in_interface=_interface_match(intf, resolver, report, is_permit, None) if intf else None,
                 enabled=single(values, "status") != "disable",
             )
         )
