@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mamori.netcheck._compile import Reading, RuleCompiler, build_interface_index, has_unknown
+from collections.abc import Sequence
+
+from mamori.netcheck._compile import Reading, RuleCompiler, address_hull, build_interface_index, has_unknown
 from mamori.netcheck.findings import ShadowedRule
 from mamori.netcheck.headerset import Field, HeaderSet, HeaderSpace
 from mamori.netcheck.ir import Action, ParsedConfig, Rule
@@ -24,27 +26,44 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
     top = len(index.names)
     universe = space.universe & space.range(Field.IN_IF, 0, top) & space.range(Field.OUT_IF, 0, top)
     found: list[ShadowedRule] = []
+    outside = ~universe
     for chain in config.chains:
-        covered = space.nothing
-        earlier: list[tuple[Rule, HeaderSet]] = []
+        # Packets outside the universe count as covered, so no rule needs an AND with it.
+        covered = outside
+        earlier: list[tuple[Rule, HeaderSet, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]] = []
         for rule in chain.rules:
             if not rule.enabled or rule.state_only or rule.ip_version == 6 or has_unknown(rule):
                 continue
-            matched = compiler.rule_set(rule, Reading.PESSIMISTIC) & universe
-            if matched.is_empty():
-                continue
+            matched = compiler.rule_set(rule, Reading.PESSIMISTIC)
             if (matched - covered).is_empty():
-                shadowers = [
-                    (other.rule_id, other.line)
-                    for other, other_set in earlier
-                    if other_set.intersects(matched)
-                ]
-                found.append(
-                    ShadowedRule(
-                        device_id, rule.rule_id, rule.line, rule.text, tuple(shadowers[:MAX_NAMED_SHADOWERS])
-                    )
-                )
+                if (matched & universe).is_empty():
+                    continue
+                found.append(_shadowed(device_id, rule, matched, earlier))
             if rule.action in (Action.PERMIT, Action.DENY):
                 covered = covered | matched
-                earlier.append((rule, matched))
+                earlier.append((rule, matched, address_hull(rule.source), address_hull(rule.destination)))
     return found
+
+
+def _overlaps(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> bool:
+    return any(lo <= other_hi and other_lo <= hi for lo, hi in a for other_lo, other_hi in b)
+
+
+def _shadowed(
+    device_id: str,
+    rule: Rule,
+    matched: HeaderSet,
+    earlier: Sequence[tuple[Rule, HeaderSet, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]],
+) -> ShadowedRule:
+    """Name the earliest rules that share packets with ``rule`` (cheap interval test first)."""
+    src = address_hull(rule.source)
+    dst = address_hull(rule.destination)
+    shadowers: list[tuple[str, int]] = []
+    for other, other_set, other_src, other_dst in earlier:
+        if not (_overlaps(src, other_src) and _overlaps(dst, other_dst)):
+            continue
+        if other_set.intersects(matched):
+            shadowers.append((other.rule_id, other.line))
+            if len(shadowers) == MAX_NAMED_SHADOWERS:
+                break
+    return ShadowedRule(device_id, rule.rule_id, rule.line, rule.text, tuple(shadowers))
