@@ -158,8 +158,10 @@ def adversarial_text(rng: random.Random) -> str:
     for _ in range(RULES):
 
         def prefix() -> str:
-            length = rng.randint(4, 32)
-            value = rng.getrandbits(32) & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF)
+            # Random prefixes inside the zones' own space, so every rule touches forbidden pairs.
+            base = rng.choice([0x0A0A0000, 0x0A140000, 0xAC100000])
+            length = rng.randint(12, 32)
+            value = (base | rng.getrandbits(16)) & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF)
             return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}/{length}"
 
         low = rng.randint(0, 65535)

@@ -467,9 +467,14 @@ def _verify_device(
     leaked = pessimistic.run(region, index)
     if leaked.is_empty():
         return [], warnings
-    optimistic = _DeviceRun(config, compiler, Reading.OPTIMISTIC, relevant)
-    # Definite: forwarded under both readings (a jump with an unknown match can go either way).
-    certain = optimistic.run(region, index) & leaked
+    if any(has_unknown(rule) and relevant[id(rule)] for rule in rules):
+        optimistic = _DeviceRun(config, compiler, Reading.OPTIMISTIC, relevant)
+        # Definite: forwarded under both readings (a jump with an unknown match can go either way).
+        certain = optimistic.run(region, index) & leaked
+    else:
+        # Nothing unknown: both readings are the same evaluation.
+        optimistic = pessimistic
+        certain = leaked
     unknown_rules = [rule for rule in rules if has_unknown(rule) and relevant[id(rule)]]
     violations: list[Violation] = []
     definite_keys: set[tuple[str, int, str, str]] = set()
