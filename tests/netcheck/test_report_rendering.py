@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mamori.netcheck import load_model, render_html, render_text, verify
+from mamori.netcheck import Report, load_model, render_html, render_text, verify
 
 MODEL = """\
 version: 1
@@ -40,7 +40,7 @@ COMMIT
 """
 
 
-def _report():  # type: ignore[no-untyped-def]
+def _report() -> Report:
     return verify(load_model(MODEL), {"fw-a": A, "fw-b": B}, as_of=dt.date(2026, 11, 25))
 
 

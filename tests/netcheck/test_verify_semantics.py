@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
-from mamori.netcheck.findings import Certainty
+from mamori.netcheck.findings import Certainty, Report
 from mamori.netcheck.model import load_model
 from mamori.netcheck.verify import verify
 
@@ -19,7 +20,7 @@ devices:
 """
 
 
-def _report(model: Path, as_of: dt.date = AS_OF):  # type: ignore[no-untyped-def]
+def _report(model: Path, as_of: dt.date = AS_OF) -> Report:
     return verify(load_model(model), as_of=as_of)
 
 
@@ -141,7 +142,7 @@ def test_unknown_object_in_permit_gives_possible_violation_naming_it(
     report = _report(write_model(DEVICE, {"fw.rules": config}))
     assert {v.certainty for v in report.violations} == {Certainty.POSSIBLE}
     assert {v.unknown_objects for v in report.violations} == {("ipset:partners",)}
-    assert report.to_dict()["violations"][0]["unknown_objects"] == ["ipset:partners"]
+    assert report.violations[0].to_dict()["unknown_objects"] == ["ipset:partners"]
     assert report.exit_code == 1
 
 
@@ -317,7 +318,8 @@ def test_report_json_has_exactly_the_contract_keys(write_model: Callable[..., Pa
         -A FORWARD -s 10.10.0.0/16 -d 10.20.0.0/16 -p tcp --dport 443 -j ACCEPT
         COMMIT
     """
-    data = _report(write_model(DEVICE, {"fw.rules": config})).to_dict()
+    report = _report(write_model(DEVICE, {"fw.rules": config}))
+    data = json.loads(report.to_json())
     assert list(data) == ["violations", "shadowed_rules", "unsupported", "expired_flows", "warnings"]
     violation = data["violations"][0]
     assert list(violation) == ["device", "rule", "line", "from_zone", "to_zone", "witness", "certainty"]
