@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from mamori.netcheck.errors import LimitExceededError
 from mamori.netcheck.headerset import PORT_PROTOCOLS, Field, HeaderSet, HeaderSpace
 from mamori.netcheck.ir import (
+    ANY_ADDRESS,
+    ANY_SERVICE,
     IPV4_MAX,
     Action,
     AddressMatch,
@@ -113,6 +115,9 @@ class RuleCompiler:
         self.space = space
         self.interfaces = interfaces
         self._cache: dict[tuple[int, Reading], HeaderSet] = {}
+        # Rules often share address and service objects (FortiGate addresses, one source per chain).
+        self._address_cache: dict[tuple[Field, AddressMatch, bool], HeaderSet] = {}
+        self._service_cache: dict[tuple[ServiceMatch, bool], HeaderSet] = {}
 
     def interface_set(self, header: Field, match: InterfaceMatch | None) -> HeaderSet:
         """Return packets entering (IN_IF) or leaving (OUT_IF) through a matching interface."""
@@ -122,6 +127,14 @@ class RuleCompiler:
 
     def address_set(self, header: Field, match: AddressMatch, widen: bool) -> HeaderSet:
         """Return the IPv4 packets an address match selects; ``widen`` reads unknowns as any."""
+        key = (header, match, widen)
+        cached = self._address_cache.get(key)
+        if cached is None:
+            cached = self._address_set(header, match, widen)
+            self._address_cache[key] = cached
+        return cached
+
+    def _address_set(self, header: Field, match: AddressMatch, widen: bool) -> HeaderSet:
         known = self.space.nothing
         for item in match.ranges:
             if item.version == 4:
@@ -136,6 +149,14 @@ class RuleCompiler:
 
     def service_set(self, match: ServiceMatch, widen: bool) -> HeaderSet:
         """Return the packets a service match selects; ``widen`` reads unknowns as any."""
+        key = (match, widen)
+        cached = self._service_cache.get(key)
+        if cached is None:
+            cached = self._service_set(match, widen)
+            self._service_cache[key] = cached
+        return cached
+
+    def _service_set(self, match: ServiceMatch, widen: bool) -> HeaderSet:
         space = self.space
         known = space.nothing
         for service in match.services:
@@ -185,17 +206,24 @@ class RuleCompiler:
         widen = (rule.action is not Action.DENY) == (reading is Reading.PESSIMISTIC)
         if rule.unknown and not widen:
             return space.nothing
-        result = self.interface_set(Field.IN_IF, rule.in_interface)
-        result = result & self.interface_set(Field.OUT_IF, rule.out_interface)
-        if result.is_empty():
-            return result
-        result = result & self.address_set(Field.SRC_IP, rule.source, widen)
-        if result.is_empty():
-            return result
-        result = result & self.address_set(Field.DST_IP, rule.destination, widen)
-        if result.is_empty():
-            return result
-        return result & self.service_set(rule.service, widen)
+        # AND only the parts that constrain something: each skipped "everything" saves a BDD call.
+        parts: list[HeaderSet] = []
+        if rule.in_interface is not None:
+            parts.append(self.interface_set(Field.IN_IF, rule.in_interface))
+        if rule.out_interface is not None:
+            parts.append(self.interface_set(Field.OUT_IF, rule.out_interface))
+        if rule.source != ANY_ADDRESS:
+            parts.append(self.address_set(Field.SRC_IP, rule.source, widen))
+        if rule.destination != ANY_ADDRESS:
+            parts.append(self.address_set(Field.DST_IP, rule.destination, widen))
+        if rule.service != ANY_SERVICE:
+            parts.append(self.service_set(rule.service, widen))
+        result = space.everything
+        for part in parts:
+            result = part if result is space.everything else result & part
+            if result.is_empty():
+                break
+        return result
 
 
 def has_unknown(rule: Rule) -> bool:

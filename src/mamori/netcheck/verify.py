@@ -222,8 +222,13 @@ class _Context:
         """Pick a readable packet: common services, declared systems' addresses, host addresses."""
         space = self.space
         chosen = packets
+        by_protocol: dict[int, HeaderSet] = {}
         for protocol, port in PREFERRED_SERVICES:
-            candidate = chosen & space.equals(Field.PROTOCOL, protocol)
+            if protocol not in by_protocol:
+                by_protocol[protocol] = chosen & space.equals(Field.PROTOCOL, protocol)
+            candidate = by_protocol[protocol]
+            if candidate.is_empty():
+                continue
             if port is not None:
                 candidate = candidate & space.equals(Field.DST_PORT, port)
             if not candidate.is_empty():
