@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from mamori.netcheck._compile import Reading, RuleCompiler, address_hull, build_interface_index, has_unknown
 from mamori.netcheck.findings import ShadowedRule
 from mamori.netcheck.headerset import Field, HeaderSet, HeaderSpace
-from mamori.netcheck.ir import Action, ParsedConfig, Rule
+from mamori.netcheck.ir import Action, AddressMatch, ParsedConfig, Rule
 
 __all__ = ["MAX_NAMED_SHADOWERS", "find_shadowed_rules"]
 
@@ -30,7 +30,7 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
     for chain in config.chains:
         # Packets outside the universe count as covered, so no rule needs an AND with it.
         covered = outside
-        earlier: list[tuple[Rule, HeaderSet, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]] = []
+        earlier: list[_Earlier] = []
         for rule in chain.rules:
             if not rule.enabled or rule.state_only or rule.ip_version == 6 or has_unknown(rule):
                 continue
@@ -41,26 +41,28 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
                 found.append(_shadowed(device_id, rule, matched, earlier))
             if rule.action in (Action.PERMIT, Action.DENY):
                 covered = covered | matched
-                earlier.append((rule, matched, address_hull(rule.source), address_hull(rule.destination)))
+                earlier.append((rule, matched, *_envelope(rule.source), *_envelope(rule.destination)))
     return found
 
 
-def _overlaps(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> bool:
-    return any(lo <= other_hi and other_lo <= hi for lo, hi in a for other_lo, other_hi in b)
+_Earlier = tuple[Rule, HeaderSet, int, int, int, int]
 
 
-def _shadowed(
-    device_id: str,
-    rule: Rule,
-    matched: HeaderSet,
-    earlier: Sequence[tuple[Rule, HeaderSet, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]],
-) -> ShadowedRule:
-    """Name the earliest rules that share packets with ``rule`` (cheap interval test first)."""
-    src = address_hull(rule.source)
-    dst = address_hull(rule.destination)
+def _envelope(match: AddressMatch) -> tuple[int, int]:
+    """Return the smallest single interval covering every IPv4 address the match may select."""
+    hull = address_hull(match)
+    if not hull:
+        return (1, 0)  # empty: overlaps nothing
+    return (min(lo for lo, _ in hull), max(hi for _, hi in hull))
+
+
+def _shadowed(device_id: str, rule: Rule, matched: HeaderSet, earlier: Sequence[_Earlier]) -> ShadowedRule:
+    """Name the earliest rules that share packets with ``rule`` (cheap envelope test first)."""
+    src_lo, src_hi = _envelope(rule.source)
+    dst_lo, dst_hi = _envelope(rule.destination)
     shadowers: list[tuple[str, int]] = []
-    for other, other_set, other_src, other_dst in earlier:
-        if not (_overlaps(src, other_src) and _overlaps(dst, other_dst)):
+    for other, other_set, o_src_lo, o_src_hi, o_dst_lo, o_dst_hi in earlier:
+        if o_src_lo > src_hi or src_lo > o_src_hi or o_dst_lo > dst_hi or dst_lo > o_dst_hi:
             continue
         if other_set.intersects(matched):
             shadowers.append((other.rule_id, other.line))
