@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mamori.netcheck.errors import ModelError
 from mamori.netcheck.model import NetworkModel, ZoneKind, load_model
@@ -120,3 +122,42 @@ def test_overlapping_identical_cidrs_are_ambiguous() -> None:
     with pytest.raises(ModelError) as caught:
         load_model(text)
     assert caught.value.line == 8
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_raises_only_model_errors(text: str) -> None:
+    try:
+        load_model(text)
+    except ModelError as error:
+        assert error.code == "invalid_model"
+        assert error.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_damaged_model_raises_only_model_errors_with_a_line_inside_the_file(data: st.DataObject) -> None:
+    lines = VALID.splitlines()
+    for _ in range(data.draw(st.integers(1, 4))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["drop", "garble", "swap"]))
+        if action == "drop":
+            del lines[index]
+        elif action == "garble":
+            lines[index] = data.draw(st.text(alphabet="{}[]:,- abcz019./", max_size=40))
+        else:
+            other = data.draw(st.integers(0, len(lines) - 1))
+            lines[index], lines[other] = lines[other], lines[index]
+        if not lines:
+            break
+    text = "\n".join(lines) + "\n"
+    try:
+        load_model(text)
+    except ModelError as error:
+        assert error.line is None or 1 <= error.line <= len(lines) + 1
+
+
+def test_deeply_nested_yaml_is_refused_cleanly() -> None:
+    with pytest.raises(ModelError) as caught:
+        load_model("[" * 50_000)
+    assert "入れ子が深すぎます" in caught.value.message

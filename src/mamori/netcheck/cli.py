@@ -12,7 +12,7 @@ import types
 from pathlib import Path
 from typing import Any, NoReturn
 
-from mamori.netcheck.errors import NetcheckError
+from mamori.netcheck.errors import NetcheckError, describe_os_error
 from mamori.netcheck.ir import PROTOCOL_NUMBERS, ParsedConfig
 from mamori.netcheck.vendors import VENDORS, decode_config, parse_config
 
@@ -109,7 +109,7 @@ def _emit(text: str, output: str | None) -> None:
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise NetcheckError(f"出力ファイル {output} に書き込めません（{exc.strerror}）") from None
+        raise NetcheckError(f"出力ファイル {output} に書き込めません（{describe_os_error(exc)}）") from None
 
 
 def run(func: Any, args: argparse.Namespace) -> int:
@@ -179,7 +179,7 @@ def _parse(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigReadError(f"{args.config} を開けません（{exc.strerror}）") from None
+        raise ConfigReadError(f"{args.config} を開けません（{describe_os_error(exc)}）") from None
     config = parse_config(decode_config(data, source=args.config), vendor=args.vendor, source=args.config)
     if args.format == "json":
         sys.stdout.write(json.dumps(_config_json(config), ensure_ascii=False, indent=2) + "\n")

@@ -9,6 +9,7 @@ __all__ = [
     "ModelError",
     "NetcheckError",
     "UnsupportedVendorError",
+    "describe_os_error",
 ]
 
 
@@ -69,3 +70,17 @@ class LimitExceededError(NetcheckError):
 
     code = "limit_exceeded"
     template = "上限を超えました: {detail}"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Return a Japanese description of a file error (the system's own text is English)."""
+    import errno
+
+    return {
+        errno.ENOENT: "ファイルがありません",
+        errno.EACCES: "読み取り・書き込みの権限がありません",
+        errno.EPERM: "操作が許可されていません",
+        errno.EISDIR: "フォルダが指定されています",
+        errno.ENOTDIR: "パスの途中がフォルダではありません",
+        errno.ENOSPC: "ディスクの空きがありません",
+    }.get(exc.errno or 0, f"OS エラー {exc.errno}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from mamori.netcheck.errors import ModelError
+from mamori.netcheck.errors import ModelError, describe_os_error
 from mamori.netcheck.ir import PROTOCOL_NUMBERS
 from mamori.netcheck.limits import MAX_DEVICES, MAX_MODEL_BYTES
 from mamori.netcheck.vendors import VENDORS
@@ -288,7 +288,7 @@ def load_model(path_or_text: Path | str, *, source: str | None = None, base_dir:
         try:
             data = path_or_text.read_bytes()
         except OSError as exc:
-            raise ModelError(f"ファイルを読み込めません（{exc.strerror}）", file=name) from None
+            raise ModelError(f"ファイルを読み込めません（{describe_os_error(exc)}）", file=name) from None
         base: Path | None = base_dir or path_or_text.resolve().parent
     else:
         name = source or "MODEL.yaml"
@@ -307,6 +307,9 @@ def load_model(path_or_text: Path | str, *, source: str | None = None, base_dir:
         raise ModelError(f"YAML の構文エラーです（{exc.problem}）", file=name, line=line) from None
     except yaml.YAMLError:
         raise ModelError("YAML の構文エラーです", file=name) from None
+    except RecursionError:
+        # PyYAML composes nested collections recursively: a crafted "[[[[..." would crash it.
+        raise ModelError("入れ子が深すぎます", file=name) from None
     reader = _Reader(name)
     if root is None:
         raise ModelError("ファイルが空です", file=name)

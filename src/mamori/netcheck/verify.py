@@ -27,7 +27,7 @@ from mamori.netcheck._compile import (
     union,
     unknown_names,
 )
-from mamori.netcheck.errors import ConfigReadError, LimitExceededError
+from mamori.netcheck.errors import ConfigReadError, LimitExceededError, describe_os_error
 from mamori.netcheck.findings import (
     Certainty,
     ExpiredFlow,
@@ -121,7 +121,7 @@ def read_config_texts(model: Model) -> dict[str, str]:
             data = (base / device.config).read_bytes()
         except OSError as exc:
             raise ConfigReadError(
-                f"機器「{device.id}」の設定ファイル {device.config} を開けません（{exc.strerror}）",
+                f"機器「{device.id}」の設定ファイル {device.config} を開けません（{describe_os_error(exc)}）",
                 file=model.source,
                 line=device.line,
             ) from None
