@@ -122,3 +122,8 @@ class TestNftablesContract(VendorContract):
     )
     unsupported_line = 4
     rule_after_unsupported = "ip f fwd #2"
+
+
+def test_deeply_nested_json_is_refused_cleanly() -> None:
+    with pytest.raises(ConfigSyntaxError):
+        parse_config('{"nftables": ' + "[" * 100_000, vendor="nftables", source="x.json")

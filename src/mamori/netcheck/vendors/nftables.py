@@ -682,7 +682,11 @@ def _chain_name(family: str, table: str, name: str) -> str:
 def parse(text: str, *, source: str) -> ParsedConfig:
     """Parse nftables JSON (``nft -j list ruleset``) or text (``nft list ruleset``)."""
     stripped = text.lstrip()
-    ruleset = _parse_json(text, source) if stripped.startswith("{") else _parse_text(text, source)
+    try:
+        ruleset = _parse_json(text, source) if stripped.startswith("{") else _parse_text(text, source)
+    except RecursionError:
+        # json.loads and nested sets recurse: a crafted "[[[[..." must not crash the caller.
+        raise ConfigSyntaxError("入れ子が深すぎます", file=source) from None
     if not ruleset.chains and stripped and not stripped.startswith("{"):
         raise ConfigSyntaxError("nftables のテーブル・チェーンが見つかりません", file=source)
     chains: list[Chain] = []
