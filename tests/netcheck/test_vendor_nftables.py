@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mamori.netcheck.errors import ConfigSyntaxError
-from mamori.netcheck.ir import Action, ParsedConfig, Stage
+from mamori.netcheck.ir import ANY_ADDRESS, Action, ParsedConfig, Stage
 from mamori.netcheck.report import render_config
 from mamori.netcheck.vendors import parse_config
 
@@ -127,3 +127,16 @@ class TestNftablesContract(VendorContract):
 def test_deeply_nested_json_is_refused_cleanly() -> None:
     with pytest.raises(ConfigSyntaxError):
         parse_config('{"nftables": ' + "[" * 100_000, vendor="nftables", source="x.json")
+
+
+def test_ct_state_verdict_map_keeps_only_the_verdict_for_new_connections() -> None:
+    text = (
+        "table inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n"
+        "  ct state vmap { established : accept, related : accept, invalid : drop, new : drop }\n"
+        "  ip saddr vmap { 10.0.0.1 : accept, 10.0.0.2 : drop }\n }\n}\n"
+    )
+    parsed = parse_config(text, vendor="nftables", source="x.nft")
+    first, second = parsed.rules()
+    assert (first.action, first.state_only, first.source) == (Action.DENY, False, ANY_ADDRESS)
+    # An address verdict map that can accept is read as an accept with an unknown condition.
+    assert (second.action, second.unknown) == (Action.PERMIT, ("ip saddr vmap",))

@@ -270,7 +270,36 @@ _STATEMENT_STARTS = frozenset(
 )
 
 
+def _vmap_rule(tokens: list[str], line: int, text: str) -> _RawRule:
+    """Read a verdict-map rule (``ct state vmap { established : accept, new : drop }``)."""
+    at = tokens.index("vmap")
+    selector = " ".join(tokens[max(at - 2, 0) : at])
+    entries: dict[str, str] = {}
+    body = [t for t in tokens[at + 1 :] if t not in ("{", "}")]
+    key: list[str] = []
+    index = 0
+    while index < len(body):
+        if body[index] == ":" and index + 1 < len(body):
+            for name in key:
+                entries[name] = body[index + 1]
+            key = []
+            index += 2
+            continue
+        if body[index] != ",":
+            key.append(body[index])
+        index += 1
+    if selector == "ct state":
+        # Only the verdict for new (or untracked) connections matters for connection opening.
+        verdict = entries.get("new") or entries.get("untracked")
+        return _RawRule(line, text, [], verdict if verdict in VERDICTS else None, None)
+    verdicts = set(entries.values())
+    verdict = "accept" if "accept" in verdicts else ("drop" if verdicts & {"drop", "reject"} else None)
+    return _RawRule(line, text, [], verdict, None, [f"{selector} vmap"])
+
+
 def _text_rule(tokens: list[str], line: int, text: str) -> _RawRule:
+    if "vmap" in tokens:
+        return _vmap_rule(tokens, line, text)
     conds: list[_Cond] = []
     verdict: str | None = None
     target: str | None = None
