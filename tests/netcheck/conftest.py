@@ -1,36 +1,12 @@
-"""Shared fixtures for netcheck tests: the corpora folder and a helper that writes a model with configs."""
+"""Shared fixtures for netcheck tests: a helper that writes MODEL.yaml with its config files."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-
-CONFIGS = Path(__file__).resolve().parent / "configs"
-
-
-def corpora_dir() -> Path | None:
-    """Return the shared corpora folder, or None when it is not beside the repository."""
-    env = os.environ.get("MAMORI_CORPORA")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora")
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-@pytest.fixture
-def network_corpus() -> Path:
-    """Return corpora/network-configs, skipping when the shared corpora are absent."""
-    base = corpora_dir()
-    if base is None or not (base / "network-configs").is_dir():
-        pytest.skip("shared corpora not found (set MAMORI_CORPORA or place shared/ beside the repository)")
-    return base / "network-configs"
-
 
 MODEL_HEAD = """\
 version: 1
