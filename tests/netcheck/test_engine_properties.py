@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mamori.netcheck._compile import Reading, RuleCompiler, build_interface_index
+from mamori.netcheck._evaluate import DeviceRun
 from mamori.netcheck.findings import Certainty
 from mamori.netcheck.headerset import Backend, HeaderSpace, Packet
 from mamori.netcheck.ir import (
@@ -32,7 +33,7 @@ from mamori.netcheck.ir import (
     Wildcard,
 )
 from mamori.netcheck.model import load_model
-from mamori.netcheck.verify import _DeviceRun, verify
+from mamori.netcheck.verify import verify
 from mamori.netcheck.zones import build_address_plan
 
 from .oracle import OraclePacket, forwards
@@ -201,7 +202,7 @@ def packets(draw: st.DrawFn) -> OraclePacket:
 def _permitted_set(config: ParsedConfig, space: HeaderSpace, reading: Reading):  # type: ignore[no-untyped-def]
     index = build_interface_index(config, ())
     compiler = RuleCompiler(space, index)
-    run = _DeviceRun(config, compiler, reading, {})
+    run = DeviceRun(config, compiler, reading, {})
     return run.run(space.universe, index), index
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mamori.netcheck._compile import OTHER_INTERFACE, has_unknown, unknown_names
+from mamori.netcheck._regions import Regions, forbidden_pairs, model_flow_violates
 from mamori.netcheck.errors import ConfigReadError, ModelError
 from mamori.netcheck.ir import (
     IPV4_MAX,
@@ -23,7 +24,7 @@ from mamori.netcheck.ir import (
 from mamori.netcheck.limits import MAX_CHAIN_DEPTH
 from mamori.netcheck.model import Model
 from mamori.netcheck.vendors import parse_config
-from mamori.netcheck.verify import _model_flow_violates, forbidden_pairs, read_config_texts, today_in_japan
+from mamori.netcheck.verify import read_config_texts, today_in_japan
 from mamori.netcheck.zones import build_address_plan
 
 __all__ = ["DeviceDecision", "Explanation", "Step", "explain", "render_explanation"]
@@ -256,13 +257,12 @@ def explain(
     allowed_by = None
     if forbidden:
         from mamori.netcheck.headerset import HeaderSpace, Packet
-        from mamori.netcheck.verify import _Context
 
         space = HeaderSpace()
-        ctx = _Context(model, plan, space, today)
+        ctx = Regions(model, plan, space, today)
         probe = Packet(src_addr, dst_addr, protocol, src_port if protocol in (6, 17, 132) else 0, dst_port)
         for flow in model.allowed_flows:
-            if flow.is_expired(today) or _model_flow_violates(model, flow):
+            if flow.is_expired(today) or model_flow_violates(model, flow):
                 continue
             if ctx.flow_set(flow).contains(probe):
                 allowed_by = flow.id

@@ -9,16 +9,14 @@ are skipped by an interval test before any BDD is built.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import ipaddress
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from mamori.netcheck._compile import (
-    InterfaceIndex,
     Reading,
     RuleCompiler,
     address_hull,
@@ -27,6 +25,8 @@ from mamori.netcheck._compile import (
     union,
     unknown_names,
 )
+from mamori.netcheck._evaluate import DeviceRun
+from mamori.netcheck._regions import Regions, forbidden_pairs, model_flow_violates
 from mamori.netcheck.errors import ConfigReadError, LimitExceededError, describe_os_error
 from mamori.netcheck.findings import (
     Certainty,
@@ -35,14 +35,13 @@ from mamori.netcheck.findings import (
     UnsupportedLine,
     Violation,
     Warning,
-    Witness,
 )
-from mamori.netcheck.headerset import Backend, Field, HeaderSet, HeaderSpace, Packet
-from mamori.netcheck.ir import IPV4_MAX, Action, Chain, DefaultAction, ParsedConfig, Rule, Stage
-from mamori.netcheck.limits import MAX_CHAIN_DEPTH, MAX_RULES_PER_DEVICE
-from mamori.netcheck.model import SANITIZING_ROLES, AllowedFlow, Device, FlowService, Model, ZoneKind
+from mamori.netcheck.headerset import Backend, Field, HeaderSet, HeaderSpace
+from mamori.netcheck.ir import IPV4_MAX, Action, ParsedConfig, Rule
+from mamori.netcheck.limits import MAX_RULES_PER_DEVICE
+from mamori.netcheck.model import Device, Model
 from mamori.netcheck.vendors import decode_config, parse_config, split_lines
-from mamori.netcheck.zones import AddressPlan, build_address_plan
+from mamori.netcheck.zones import build_address_plan
 
 __all__ = [
     "EXPIRY_NOTICE_DAYS",
@@ -58,58 +57,10 @@ EXPIRY_NOTICE_DAYS = 30
 
 JST = ZoneInfo("Asia/Tokyo")
 
-# Preferred witness services: the ones an auditor recognises at a glance.
-PREFERRED_SERVICES: tuple[tuple[int, int | None], ...] = (
-    (6, 443),
-    (6, 80),
-    (6, 25),
-    (6, 22),
-    (6, 3389),
-    (6, 445),
-    (17, 53),
-    (6, 21),
-    (6, 23),
-    (6, 139),
-    (6, 1433),
-    (17, 123),
-    (6, None),
-    (17, None),
-    (1, 8 * 256),
-    (1, None),
-)
-PROTOCOL_NAMES = {
-    1: "icmp",
-    6: "tcp",
-    17: "udp",
-    47: "gre",
-    50: "esp",
-    51: "ah",
-    58: "icmpv6",
-    89: "ospf",
-    132: "sctp",
-}
-
 
 def today_in_japan() -> dt.date:
     """Return today's date in Japan (the municipality's calendar)."""
     return dt.datetime.now(tz=JST).date()
-
-
-def forbidden_pairs(model: Model) -> list[tuple[str, str]]:
-    """Return the (from_zone, to_zone) pairs the built-in rules forbid."""
-    pairs: list[tuple[str, str]] = []
-    for a in model.zones:
-        for b in model.zones:
-            if a.id == b.id:
-                continue
-            kinds = {a.kind, b.kind}
-            if (
-                ZoneKind.MYNUMBER in kinds
-                or ZoneKind.ISOLATED in kinds
-                or kinds == {ZoneKind.LGWAN, ZoneKind.INTERNET}
-            ):
-                pairs.append((a.id, b.id))
-    return pairs
 
 
 def read_config_texts(model: Model) -> dict[str, str]:
@@ -135,293 +86,8 @@ def load_configs(model: Model) -> dict[str, ParsedConfig]:
     return {d.id: parse_config(texts[d.id], vendor=d.vendor, source=d.config) for d in model.devices}
 
 
-def _model_flow_violates(model: Model, flow: AllowedFlow) -> bool:
-    from_zone = model.zone(model.endpoint_zone(flow.source))
-    to_zone = model.zone(model.endpoint_zone(flow.destination))
-    if from_zone.kind is not ZoneKind.INTERNET or to_zone.kind is not ZoneKind.LGWAN:
-        return False
-    if flow.source.kind != "system":
-        return True
-    system = model.system(flow.source.ref)
-    return system is None or system.role not in SANITIZING_ROLES
-
-
-@dataclass
-class _Record:
-    priority: int
-    ref: Rule | DefaultAction
-    chain: str
-    hits: HeaderSet
-
-
-class _Context:
-    """Shared state of one verification run: the BDD space, zone sets and witness preferences."""
-
-    def __init__(self, model: Model, plan: AddressPlan, space: HeaderSpace, as_of: dt.date) -> None:
-        self.model = model
-        self.plan = plan
-        self.space = space
-        self.as_of = as_of
-        self.zone_intervals: dict[str, tuple[list[int], list[int]]] = {}
-        self.zone_sets: dict[str, tuple[HeaderSet, HeaderSet]] = {}
-        for zone in model.zones:
-            intervals = list(plan.intervals(zone.id))
-            self.zone_intervals[zone.id] = ([s for s, _ in intervals], [e for _, e in intervals])
-            src = union(space, (space.range(Field.SRC_IP, s, e) for s, e in intervals))
-            dst = union(space, (space.range(Field.DST_IP, s, e) for s, e in intervals))
-            self.zone_sets[zone.id] = (src, dst)
-        self.allowed = space.nothing
-        for flow in model.allowed_flows:
-            if flow.is_expired(as_of) or _model_flow_violates(model, flow):
-                continue
-            self.allowed = self.allowed | self.flow_set(flow)
-        self.pairs = forbidden_pairs(model)
-        self.pair_sets: dict[tuple[str, str], HeaderSet] = {}
-        for a, b in self.pairs:
-            self.pair_sets[(a, b)] = (
-                self.zone_sets[a][0] & self.zone_sets[b][1] & space.universe
-            ) - self.allowed
-
-    def endpoint_set(self, field: Field, flow_end: object) -> HeaderSet:
-        from mamori.netcheck.model import Endpoint
-
-        assert isinstance(flow_end, Endpoint)
-        intervals = self.plan.endpoint_intervals(flow_end)
-        return union(self.space, (self.space.range(field, s, e) for s, e in intervals))
-
-    def service_set(self, services: Sequence[FlowService]) -> HeaderSet:
-        space = self.space
-        result = space.nothing
-        for service in services:
-            if service.protocol is None:
-                return space.universe
-            item = space.equals(Field.PROTOCOL, service.protocol)
-            if service.first_port is not None and service.last_port is not None:
-                item = item & space.range(Field.DST_PORT, service.first_port, service.last_port)
-            result = result | item
-        return result & space.universe
-
-    def flow_set(self, flow: AllowedFlow) -> HeaderSet:
-        return (
-            self.endpoint_set(Field.SRC_IP, flow.source)
-            & self.endpoint_set(Field.DST_IP, flow.destination)
-            & self.service_set(flow.services)
-        )
-
-    def touches(self, zone_id: str, hull: Sequence[tuple[int, int]]) -> bool:
-        starts, ends = self.zone_intervals[zone_id]
-        for lo, hi in hull:
-            index = bisect.bisect_right(starts, hi) - 1
-            if index >= 0 and ends[index] >= lo:
-                return True
-        return False
-
-    def witness(
-        self, packets: HeaderSet, from_zone: str, to_zone: str, interfaces: InterfaceIndex | None
-    ) -> Witness | None:
-        """Pick a readable packet: common services, declared systems' addresses, host addresses."""
-        space = self.space
-        chosen = packets
-        by_protocol: dict[int, HeaderSet] = {}
-        for protocol, port in PREFERRED_SERVICES:
-            if protocol not in by_protocol:
-                by_protocol[protocol] = chosen & space.equals(Field.PROTOCOL, protocol)
-            candidate = by_protocol[protocol]
-            if candidate.is_empty():
-                continue
-            if port is not None:
-                candidate = candidate & space.equals(Field.DST_PORT, port)
-            if not candidate.is_empty():
-                chosen = candidate
-                break
-        for field, zone_id in ((Field.SRC_IP, from_zone), (Field.DST_IP, to_zone)):
-            for system in self.model.systems:
-                if system.zone != zone_id:
-                    continue
-                hit = False
-                for network in system.addresses:
-                    if isinstance(network, ipaddress.IPv4Network):
-                        first = int(network.network_address)
-                        candidate = chosen & space.range(field, first, int(network.broadcast_address))
-                        if not candidate.is_empty():
-                            chosen = candidate
-                            hit = True
-                            break
-                if hit:
-                    break
-            # Then a documentation address (TEST-NET-3, RFC 5737) when the zone spans the internet.
-            candidate = chosen & space.range(field, 0xCB007100, 0xCB0071FF)
-            if not candidate.is_empty():
-                chosen = candidate
-            # Prefer a host address over a network address (pick fills free bits with 0).
-            candidate = chosen & space.masked(field, 1, 0xFFFFFFFE)
-            if not candidate.is_empty():
-                chosen = candidate
-        ephemeral = chosen & space.range(Field.SRC_PORT, 49152, 65535)
-        if not ephemeral.is_empty():
-            chosen = ephemeral
-        packet = chosen.pick()
-        if packet is None:
-            return None
-        # A device that names no interface gains nothing from "(その他) → (その他)" in its witness.
-        return _witness_from_packet(
-            packet, interfaces if interfaces is not None and interfaces.names else None
-        )
-
-
-def _witness_from_packet(packet: Packet, interfaces: InterfaceIndex | None) -> Witness:
-    protocol = PROTOCOL_NAMES.get(packet.protocol, str(packet.protocol))
-    has_ports = packet.protocol in (6, 17, 132)
-    is_icmp = packet.protocol in (1, 58)
-    return Witness(
-        src=str(ipaddress.IPv4Address(packet.src)),
-        dst=str(ipaddress.IPv4Address(packet.dst)),
-        protocol=protocol,
-        dst_port=packet.dst_port if has_ports else None,
-        src_port=packet.src_port if has_ports else None,
-        icmp_type=packet.dst_port >> 8 if is_icmp else None,
-        icmp_code=packet.dst_port & 0xFF if is_icmp else None,
-        in_interface=interfaces.name(packet.in_if) if interfaces is not None else None,
-        out_interface=interfaces.name(packet.out_if) if interfaces is not None else None,
-    )
-
-
-class _DeviceRun:
-    """First-match evaluation of one device over a region, under one reading of unknowns."""
-
-    def __init__(
-        self,
-        config: ParsedConfig,
-        compiler: RuleCompiler,
-        reading: Reading,
-        relevant: Mapping[int, bool],
-    ) -> None:
-        self.config = config
-        self.compiler = compiler
-        self.reading = reading
-        self.relevant = relevant
-        self.records: list[_Record] = []
-        self.chains = {chain.name: chain for chain in config.chains}
-
-    def run_chain(
-        self, chain: Chain, packets: HeaderSet, stage_priority: int, depth: int = 0
-    ) -> tuple[HeaderSet, HeaderSet]:
-        """Return (permitted, returned) subsets of ``packets``; record the permit hits."""
-        if depth > MAX_CHAIN_DEPTH:
-            raise LimitExceededError(
-                f"チェーンの呼び出しが深すぎます（上限 {MAX_CHAIN_DEPTH}）", file=self.config.source
-            )
-        space = self.compiler.space
-        remaining = packets
-        permitted = space.nothing
-        returned = space.nothing
-        for rule in chain.rules:
-            if remaining.is_empty():
-                break
-            if not self.relevant.get(id(rule), True):
-                continue
-            hit = self.compiler.rule_set(rule, self.reading) & remaining
-            if hit.is_empty():
-                continue
-            if (
-                rule.action in (Action.JUMP, Action.GOTO)
-                and self.reading is Reading.PESSIMISTIC
-                and has_unknown(rule)
-            ):
-                # Whether doubtful packets take the jump is unknown: follow both ways (they enter the
-                # target chain and also go on in this one), so neither choice can hide a leak.
-                remaining = remaining - (self.compiler.rule_set(rule, Reading.OPTIMISTIC) & remaining)
-            else:
-                remaining = remaining - hit
-            if rule.action is Action.PERMIT:
-                permitted = permitted | hit
-                self.records.append(_Record(stage_priority, rule, chain.name, hit))
-            elif rule.action is Action.RETURN:
-                returned = returned | hit
-            elif rule.action in (Action.JUMP, Action.GOTO):
-                target = self.chains.get(rule.target or "")
-                if target is None:
-                    # A jump to a chain that does not exist: iptables refuses such a file; treat it as
-                    # not matching so the packets continue (the parser reports the line).
-                    remaining = remaining | hit
-                    continue
-                sub_permitted, sub_returned = self.run_chain(target, hit, stage_priority, depth + 1)
-                permitted = permitted | sub_permitted
-                if rule.action is Action.JUMP:
-                    remaining = remaining | sub_returned
-                else:
-                    returned = returned | sub_returned
-        if chain.default is None:
-            return permitted, returned | remaining
-        leftover = remaining | returned
-        if chain.default.action is Action.PERMIT and not leftover.is_empty():
-            permitted = permitted | leftover
-            self.records.append(_Record(stage_priority + 3, chain.default, chain.name, leftover))
-        return permitted, space.nothing
-
-    def run(self, region: HeaderSet, index: InterfaceIndex) -> HeaderSet:
-        """Return the packets of ``region`` the device forwards."""
-        space = self.compiler.space
-        config = self.config
-        by_stage: dict[Stage, list[tuple[str | None, Chain]]] = {stage: [] for stage in Stage}
-        for attachment in config.attachments:
-            chain = self.chains.get(attachment.chain)
-            if chain is not None:
-                by_stage[attachment.stage].append((attachment.interface, chain))
-        survivors = region
-        scopes: dict[Stage, HeaderSet] = {}
-        for stage, field, priority in (
-            (Stage.INGRESS, Field.IN_IF, 1),
-            (Stage.FORWARD, None, 0),
-            (Stage.EGRESS, Field.OUT_IF, 2),
-        ):
-            bound = by_stage[stage]
-            if field is None:
-                for _, chain in bound:
-                    survivors, _ = self.run_chain(chain, survivors, priority)
-                scopes[stage] = space.everything if bound else space.nothing
-                continue
-            names = list(dict.fromkeys(name for name, _ in bound if name is not None))
-            scope = union(
-                space, (space.equals(field, index.number(name)) for name in names if index.number(name))
-            )
-            scopes[stage] = scope
-            passed = survivors - scope
-            for name in names:
-                part = survivors & space.equals(field, index.number(name))
-                for iface, chain in bound:
-                    if iface == name:
-                        part, _ = self.run_chain(chain, part, priority)
-                passed = passed | part
-            survivors = passed
-        if by_stage[Stage.FORWARD]:
-            return survivors
-        untouched = survivors - scopes[Stage.INGRESS] - scopes[Stage.EGRESS]
-        pair_scope = survivors - scopes[Stage.INGRESS]
-        for pair in config.pair_defaults:
-            condition = pair_scope
-            if pair.in_interface is not None:
-                condition = condition & space.equals(Field.IN_IF, index.number(pair.in_interface))
-            if pair.out_interface is not None:
-                condition = condition & space.equals(Field.OUT_IF, index.number(pair.out_interface))
-            if condition.is_empty():
-                continue
-            pair_scope = pair_scope - condition
-            untouched = untouched - condition
-            if pair.default.action is Action.PERMIT:
-                self.records.append(_Record(6, pair.default, "", condition))
-            else:
-                survivors = survivors - condition
-        if not untouched.is_empty():
-            if config.default.action is Action.PERMIT:
-                self.records.append(_Record(7, config.default, "", untouched))
-            else:
-                survivors = survivors - untouched
-        return survivors
-
-
 def _verify_device(
-    ctx: _Context,
+    ctx: Regions,
     device: Device,
     config: ParsedConfig,
     lines: Sequence[str],
@@ -468,12 +134,12 @@ def _verify_device(
                 )
     if region.is_empty():
         return [], warnings
-    pessimistic = _DeviceRun(config, compiler, Reading.PESSIMISTIC, relevant)
+    pessimistic = DeviceRun(config, compiler, Reading.PESSIMISTIC, relevant)
     leaked = pessimistic.run(region, index)
     if leaked.is_empty():
         return [], warnings
     if any(has_unknown(rule) and relevant[id(rule)] for rule in rules):
-        optimistic = _DeviceRun(config, compiler, Reading.OPTIMISTIC, relevant)
+        optimistic = DeviceRun(config, compiler, Reading.OPTIMISTIC, relevant)
         # Definite: forwarded under both readings (a jump with an unknown match can go either way).
         certain = optimistic.run(region, index) & leaked
     else:
@@ -530,7 +196,7 @@ def _verify_device(
 
 
 def _relevant_rules(
-    ctx: _Context, config: ParsedConfig, pair_regions: Mapping[tuple[str, str], HeaderSet]
+    ctx: Regions, config: ParsedConfig, pair_regions: Mapping[tuple[str, str], HeaderSet]
 ) -> dict[int, bool]:
     """Return, per rule id, whether the rule can touch a forbidden region (cheap interval test).
 
@@ -625,11 +291,11 @@ def verify(
                 parsed[device.id] = parse_config(given, vendor=device.vendor, source=device.config)
     plan = build_address_plan(model)
     space = HeaderSpace(backend)
-    ctx = _Context(model, plan, space, today)
+    ctx = Regions(model, plan, space, today)
     violations: list[Violation] = []
     warnings: list[Warning] = []
     for flow in model.allowed_flows:
-        if _model_flow_violates(model, flow):
+        if model_flow_violates(model, flow):
             a = model.endpoint_zone(flow.source)
             b = model.endpoint_zone(flow.destination)
             violations.append(
