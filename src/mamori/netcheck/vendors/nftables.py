@@ -8,10 +8,7 @@ parser does not understand make the rule depend on an unknown condition and are 
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from mamori.netcheck.errors import ConfigSyntaxError
 from mamori.netcheck.ir import (
@@ -33,8 +30,7 @@ from mamori.netcheck.ir import (
     Stage,
     Unsupported,
 )
-from mamori.netcheck.limits import MAX_RULES_PER_DEVICE, MAX_SET_MEMBERS
-from mamori.netcheck.vendors import split_lines
+from mamori.netcheck.limits import MAX_RULES_PER_DEVICE
 from mamori.netcheck.vendors._netaddr import (
     ICMP_TYPES,
     ICMPV6_TYPES,
@@ -42,503 +38,26 @@ from mamori.netcheck.vendors._netaddr import (
     parse_network,
     parse_port_range,
 )
+from mamori.netcheck.vendors._nft_json import parse_json
+from mamori.netcheck.vendors._nft_ruleset import (
+    OPENING_STATES,
+    PORT_PROTOCOL_NAMES,
+    VERDICTS,
+    Cond,
+    RawChain,
+    RawRule,
+    RuleError,
+    Ruleset,
+)
+from mamori.netcheck.vendors._nft_text import parse_text
 
 __all__ = ["parse"]
-
-OPENING_STATES = frozenset({"new", "invalid", "untracked"})
-VERDICTS = {"accept": Action.PERMIT, "drop": Action.DENY, "reject": Action.DENY, "return": Action.RETURN}
-ADDRESS_KEYS = {("ip", "saddr"), ("ip", "daddr"), ("ip6", "saddr"), ("ip6", "daddr")}
-PORT_PROTOCOL_NAMES = {"tcp": 6, "udp": 17, "sctp": 132, "udplite": 136, "th": None}
-
-
-class _RuleError(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass
-class _Cond:
-    """One match: ``key`` such as ``ip saddr``, ``tcp dport``, ``ct state``; values are literals."""
-
-    key: str
-    values: list[str]
-    negate: bool = False
-    set_ref: str | None = None
-
-
-@dataclass
-class _RawRule:
-    line: int
-    text: str
-    conds: list[_Cond]
-    verdict: str | None
-    target: str | None
-    unknown: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _RawChain:
-    family: str
-    table: str
-    name: str
-    line: int
-    hook: str | None = None
-    priority: int = 0
-    policy: str | None = None
-    policy_line: int = 0
-    rules: list[_RawRule] = field(default_factory=list)
-
-
-@dataclass
-class _Ruleset:
-    chains: dict[tuple[str, str, str], _RawChain] = field(default_factory=dict)
-    sets: dict[tuple[str, str, str], list[str] | None] = field(default_factory=dict)
-    unsupported: list[Unsupported] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Text format
-
-
-_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|[{}();,]|[^\s{}();,]+')
-
-
-def _tokens(line: str) -> list[str]:
-    return _TOKEN_RE.findall(line)
-
-
-def _parse_text(text: str, source: str) -> _Ruleset:
-    ruleset = _Ruleset()
-    defines: dict[str, list[str]] = {}
-    stack: list[
-        tuple[str, str]
-    ] = []  # ("table", "family name") / ("chain", name) / ("set", name) / ("other", x)
-    table: tuple[str, str] | None = None
-    chain: _RawChain | None = None
-    set_key: tuple[str, str, str] | None = None
-    collecting_elements = False
-    for number, raw in enumerate(split_lines(text), start=1):
-        line = raw.split("#", 1)[0].strip() if not raw.strip().startswith('"') else raw.strip()
-        if not line:
-            continue
-        tokens = _tokens(line)
-        for name, value in defines.items():
-            tokens = [t for tok in tokens for t in (value if tok == f"${name}" else [tok])]
-        if collecting_elements and set_key is not None:
-            elements = ruleset.sets.get(set_key) or []
-            for tok in tokens:
-                if tok not in "{},;=" and tok != "}":
-                    elements.append(tok)
-            ruleset.sets[set_key] = elements
-            if "}" in tokens:
-                collecting_elements = False
-                if tokens.count("}") > 1:
-                    stack.pop()
-                    set_key = None
-            continue
-        head = tokens[0]
-        if head == "}":
-            if stack:
-                kind, _ = stack.pop()
-                if kind == "chain":
-                    chain = None
-                elif kind == "table":
-                    table = None
-                elif kind == "set":
-                    set_key = None
-            continue
-        if head == "define" and len(tokens) >= 4 and tokens[2] == "=":
-            defines[tokens[1]] = tokens[3:]
-            continue
-        if head in ("flush", "delete") and not stack:
-            continue
-        if head == "table" and len(tokens) >= 3:
-            family, name = (tokens[1], tokens[2]) if tokens[2] != "{" else ("ip", tokens[1])
-            table = (family, name)
-            stack.append(("table", name))
-            continue
-        if table is not None and chain is None and set_key is None and head == "chain" and len(tokens) >= 2:
-            key = (table[0], table[1], tokens[1])
-            chain = ruleset.chains.setdefault(key, _RawChain(table[0], table[1], tokens[1], number))
-            stack.append(("chain", tokens[1]))
-            rest = tokens[3:] if len(tokens) > 2 and tokens[2] == "{" else []
-            if rest and rest[-1] == "}":
-                stack.pop()
-                chain = None
-            continue
-        if table is not None and chain is None and head in ("set", "map") and len(tokens) >= 2:
-            set_key = (table[0], table[1], tokens[1])
-            ruleset.sets[set_key] = None
-            stack.append(("set", tokens[1]))
-            continue
-        if set_key is not None:
-            if head == "elements":
-                ruleset.sets[set_key] = [t for t in tokens[2:] if t not in ("{", "}", ",", ";", "=")]
-                if "}" not in tokens:
-                    collecting_elements = True
-            continue
-        if chain is None:
-            if table is None and head not in ("table",):
-                ruleset.unsupported.append(
-                    Unsupported(source, number, raw.strip(), "テーブルの外にある行です")
-                )
-            elif tokens[-1] == "{":
-                stack.append(("other", head))
-            continue
-        if head == "type" and "hook" in tokens:
-            chain.hook = tokens[tokens.index("hook") + 1]
-            if "priority" in tokens:
-                chain.priority = _priority(tokens[tokens.index("priority") + 1].rstrip(";"))
-            if "policy" in tokens:
-                chain.policy = tokens[tokens.index("policy") + 1].rstrip(";")
-                chain.policy_line = number
-            continue
-        if head == "policy" and len(tokens) >= 2:
-            chain.policy = tokens[1].rstrip(";")
-            chain.policy_line = number
-            continue
-        if head in ("comment", "devices"):
-            continue
-        try:
-            chain.rules.append(_text_rule(tokens, number, raw.strip()))
-        except _RuleError as exc:
-            ruleset.unsupported.append(Unsupported(source, number, raw.strip(), exc.reason))
-    return ruleset
-
-
-_PRIORITY_NAMES = {"raw": -300, "mangle": -150, "dstnat": -100, "filter": 0, "security": 50, "srcnat": 100}
-
-
-def _priority(text: str) -> int:
-    match = re.fullmatch(r"([a-z]+)?\s*([+-]\s*\d+)?|(-?\d+)", text.replace(" ", ""))
-    if match is None:
-        return 0
-    if match.group(3):
-        return int(match.group(3))
-    base = _PRIORITY_NAMES.get(match.group(1) or "filter", 0)
-    return base + int(match.group(2) or 0)
-
-
-def _take_value(tokens: list[str], index: int) -> tuple[list[str], bool, str | None, int]:
-    """Read an optional ``!=``/``==`` then a literal, ``{ set }`` or ``@set``; return the next index."""
-    negate = False
-    if index < len(tokens) and tokens[index] in ("!=", "=="):
-        negate = tokens[index] == "!="
-        index += 1
-    if index >= len(tokens):
-        raise _RuleError("値がありません")
-    tok = tokens[index]
-    if tok == "{":
-        values: list[str] = []
-        index += 1
-        while index < len(tokens) and tokens[index] != "}":
-            if tokens[index] != ",":
-                values.append(tokens[index])
-            index += 1
-        if len(values) > MAX_SET_MEMBERS:
-            raise _RuleError("集合の要素が多すぎます")
-        return values, negate, None, index + 1
-    if tok.startswith("@"):
-        return [], negate, tok[1:], index + 1
-    values = [tok]
-    index += 1
-    # "established,related": a comma list without braces.
-    while index + 1 < len(tokens) and tokens[index] == ",":
-        values.append(tokens[index + 1])
-        index += 2
-    return values, negate, None, index
-
-
-_STATEMENT_STARTS = frozenset(
-    {
-        *VERDICTS,
-        "jump",
-        "goto",
-        "continue",
-        "counter",
-        "log",
-        "comment",
-        "ip",
-        "ip6",
-        "tcp",
-        "udp",
-        "sctp",
-        "th",
-    }
-    | {"icmp", "icmpv6", "iifname", "oifname", "iif", "oif", "ct"}
-)
-
-
-def _vmap_rule(tokens: list[str], line: int, text: str) -> _RawRule:
-    """Read a verdict-map rule (``ct state vmap { established : accept, new : drop }``)."""
-    at = tokens.index("vmap")
-    selector = " ".join(tokens[max(at - 2, 0) : at])
-    entries: dict[str, str] = {}
-    body = [t for t in tokens[at + 1 :] if t not in ("{", "}")]
-    key: list[str] = []
-    index = 0
-    while index < len(body):
-        if body[index] == ":" and index + 1 < len(body):
-            for name in key:
-                entries[name] = body[index + 1]
-            key = []
-            index += 2
-            continue
-        if body[index] != ",":
-            key.append(body[index])
-        index += 1
-    if selector == "ct state":
-        # Only the verdict for new (or untracked) connections matters for connection opening.
-        verdict = entries.get("new") or entries.get("untracked")
-        return _RawRule(line, text, [], verdict if verdict in VERDICTS else None, None)
-    verdicts = set(entries.values())
-    verdict = "accept" if "accept" in verdicts else ("drop" if verdicts & {"drop", "reject"} else None)
-    return _RawRule(line, text, [], verdict, None, [f"{selector} vmap"])
-
-
-def _text_rule(tokens: list[str], line: int, text: str) -> _RawRule:
-    if "vmap" in tokens:
-        return _vmap_rule(tokens, line, text)
-    conds: list[_Cond] = []
-    verdict: str | None = None
-    target: str | None = None
-    unknown: list[str] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if tok == ";":
-            i += 1
-            continue
-        if tok in ("ip", "ip6") and nxt in ("saddr", "daddr", "protocol", "nexthdr"):
-            values, negate, ref, i = _take_value(tokens, i + 2)
-            key = f"{tok} {nxt}" if nxt in ("saddr", "daddr") else "l4proto"
-            conds.append(_Cond(key, values, negate, ref))
-            if nxt in ("protocol",) or tok == "ip6":
-                conds.append(_Cond("nfproto", ["ipv4" if tok == "ip" else "ipv6"]))
-            continue
-        if tok in PORT_PROTOCOL_NAMES and nxt in ("sport", "dport"):
-            values, negate, ref, i = _take_value(tokens, i + 2)
-            conds.append(_Cond(f"{tok} {nxt}", values, negate, ref))
-            continue
-        if tok in ("tcp", "udp", "sctp") and nxt not in ("sport", "dport", "flags"):
-            raise _RuleError(f"未対応の一致条件「{tok} {nxt}」")
-        if tok == "tcp" and nxt == "flags":
-            values, negate, ref, i = _take_value(tokens, i + 2)
-            conds.append(_Cond("tcp flags", values, negate, ref))
-            continue
-        if tok in ("icmp", "icmpv6") and nxt in ("type", "code"):
-            values, negate, ref, i = _take_value(tokens, i + 2)
-            conds.append(_Cond(f"{tok} {nxt}", values, negate, ref))
-            continue
-        if tok == "meta" and nxt in ("l4proto", "nfproto", "iifname", "oifname", "iif", "oif", "protocol"):
-            values, negate, ref, i = _take_value(tokens, i + 2)
-            key = {"iif": "iifname", "oif": "oifname"}.get(nxt, nxt)
-            conds.append(_Cond(key, values, negate, ref))
-            continue
-        if tok in ("iifname", "oifname", "iif", "oif"):
-            values, negate, ref, i = _take_value(tokens, i + 1)
-            conds.append(_Cond({"iif": "iifname", "oif": "oifname"}.get(tok, tok), values, negate, ref))
-            continue
-        if tok == "ct" and nxt == "state":
-            values, negate, ref, i = _take_value(tokens, i + 2)
-            conds.append(_Cond("ct state", values, negate, ref))
-            continue
-        if tok == "counter":
-            i += 1
-            while i + 1 < len(tokens) and tokens[i] in ("packets", "bytes"):
-                i += 2
-            continue
-        if tok == "log":
-            i += 1
-            while i + 1 < len(tokens) and tokens[i] in (
-                "prefix",
-                "level",
-                "group",
-                "snaplen",
-                "queue-threshold",
-            ):
-                i += 2
-            continue
-        if tok == "comment":
-            i += 2
-            continue
-        if tok in VERDICTS:
-            verdict = tok
-            i += 1
-            if tok == "reject" and i < len(tokens) and tokens[i] == "with":
-                i += 3
-            continue
-        if tok in ("jump", "goto") and nxt:
-            verdict, target = tok, nxt
-            i += 2
-            continue
-        if tok == "continue":
-            i += 1
-            continue
-        # Anything else (limit, meta mark, fib, socket, quota ...): an unknown condition up to the
-        # next statement the parser knows.
-        words = [tok]
-        i += 1
-        while i < len(tokens) and tokens[i] not in _STATEMENT_STARTS:
-            words.append(tokens[i])
-            i += 1
-        unknown.append(" ".join(words))
-    return _RawRule(line, text, conds, verdict, target, unknown)
-
-
-# ---------------------------------------------------------------------------------------------------
-# JSON format
-
-
-def _json_value(value: object) -> tuple[list[str], str | None]:
-    if isinstance(value, str):
-        return ([], value[1:]) if value.startswith("@") else ([value], None)
-    if isinstance(value, int | float):
-        return [str(int(value))], None
-    if isinstance(value, list):
-        values: list[str] = []
-        for item in value:
-            values.extend(_json_value(item)[0])
-        return values, None
-    if isinstance(value, dict):
-        if "set" in value:
-            return _json_value(value["set"])
-        if "prefix" in value and isinstance(value["prefix"], dict):
-            return [f"{value['prefix'].get('addr')}/{value['prefix'].get('len')}"], None
-        if "range" in value and isinstance(value["range"], list) and len(value["range"]) == 2:
-            low, high = value["range"]
-            return [f"{low}-{high}"], None
-        if "elem" in value and isinstance(value["elem"], dict):
-            return _json_value(value["elem"].get("val"))
-    raise _RuleError("値を解釈できません")
-
-
-def _json_match(match: dict[str, object]) -> _Cond:
-    left = match.get("left")
-    op = match.get("op", "==")
-    negate = op == "!="
-    if op not in ("==", "!=", "in"):
-        raise _RuleError(f"比較「{op}」には対応していません")
-    values, ref = _json_value(match.get("right"))
-    if isinstance(left, dict):
-        if isinstance(left.get("payload"), dict):
-            payload = left["payload"]
-            proto, fld = payload.get("protocol"), payload.get("field")
-            if proto in ("ip", "ip6") and fld in ("saddr", "daddr"):
-                return _Cond(f"{proto} {fld}", values, negate, ref)
-            if proto in ("ip", "ip6") and fld in ("protocol", "nexthdr"):
-                return _Cond("l4proto", values, negate, ref)
-            if proto in PORT_PROTOCOL_NAMES and fld in ("sport", "dport"):
-                return _Cond(f"{proto} {fld}", values, negate, ref)
-            if proto in ("icmp", "icmpv6") and fld in ("type", "code"):
-                return _Cond(f"{proto} {fld}", values, negate, ref)
-            if proto == "tcp" and fld == "flags":
-                return _Cond("tcp flags", values, negate, ref)
-            raise _RuleError(f"未対応の一致条件「{proto} {fld}」")
-        if isinstance(left.get("meta"), dict):
-            key = str(left["meta"].get("key"))
-            key = {"iif": "iifname", "oif": "oifname"}.get(key, key)
-            if key in ("l4proto", "nfproto", "iifname", "oifname", "protocol"):
-                return _Cond(key, values, negate, ref)
-            raise _RuleError(f"未対応の一致条件「meta {key}」")
-        if isinstance(left.get("ct"), dict) and left["ct"].get("key") == "state":
-            return _Cond("ct state", values, negate, ref)
-    raise _RuleError("未対応の一致条件です")
-
-
-def _parse_json(text: str, source: str) -> _Ruleset:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigSyntaxError(f"JSON として読めません（{exc.lineno} 行目）", file=source) from None
-    items = document.get("nftables") if isinstance(document, dict) else None
-    if not isinstance(items, list):
-        raise ConfigSyntaxError(
-            "「nftables」配列がありません（nft -j list ruleset の出力を渡してください）", file=source
-        )
-    rule_lines = iter(_key_lines(text, "rule"))
-    chain_lines = iter(_key_lines(text, "chain"))
-    ruleset = _Ruleset()
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        if isinstance(item.get("chain"), dict):
-            data = item["chain"]
-            line = next(chain_lines, 0)
-            key = (str(data.get("family")), str(data.get("table")), str(data.get("name")))
-            chain = ruleset.chains.setdefault(key, _RawChain(*key, line=line))
-            if data.get("hook"):
-                chain.hook = str(data["hook"])
-                prio = data.get("prio", 0)
-                chain.priority = int(prio) if isinstance(prio, int) else 0
-                chain.policy = str(data.get("policy", "accept"))
-                chain.policy_line = line
-            continue
-        if isinstance(item.get("set"), dict):
-            data = item["set"]
-            key = (str(data.get("family")), str(data.get("table")), str(data.get("name")))
-            elements = data.get("elem")
-            try:
-                # An empty named set is usually filled at run time (fail2ban, scripts): its
-                # contents are unknown, not "nothing".
-                ruleset.sets[key] = _json_value(elements)[0] if elements else None
-            except _RuleError:
-                ruleset.sets[key] = None
-            continue
-        if not isinstance(item.get("rule"), dict):
-            continue
-        data = item["rule"]
-        line = next(rule_lines, 0)
-        key = (str(data.get("family")), str(data.get("table")), str(data.get("chain")))
-        chain = ruleset.chains.setdefault(key, _RawChain(*key, line=0))
-        text_form = json.dumps(data.get("expr", []), ensure_ascii=False)[:300]
-        try:
-            chain.rules.append(_json_rule(data, line, text_form))
-        except _RuleError as exc:
-            ruleset.unsupported.append(Unsupported(source, line, text_form, exc.reason))
-    return ruleset
-
-
-def _key_lines(text: str, key: str) -> Iterator[int]:
-    for match in re.finditer(rf'"{key}"\s*:\s*\{{', text):
-        yield text.count("\n", 0, match.start()) + 1
-
-
-def _json_rule(data: dict[str, object], line: int, text: str) -> _RawRule:
-    conds: list[_Cond] = []
-    verdict: str | None = None
-    target: str | None = None
-    unknown: list[str] = []
-    expressions = data.get("expr", [])
-    if not isinstance(expressions, list):
-        raise _RuleError("expr が配列ではありません")
-    for expression in expressions:
-        if not isinstance(expression, dict) or len(expression) != 1:
-            raise _RuleError("式を解釈できません")
-        ((name, body),) = expression.items()
-        if name == "match" and isinstance(body, dict):
-            try:
-                conds.append(_json_match(body))
-            except _RuleError as exc:
-                unknown.append(exc.reason)
-        elif name in VERDICTS:
-            verdict = name
-        elif name in ("jump", "goto") and isinstance(body, dict):
-            verdict, target = name, str(body.get("target"))
-        elif name in ("counter", "log", "comment", "continue"):
-            continue
-        else:
-            unknown.append(f"{name}")
-    return _RawRule(line, text, conds, verdict, target, unknown)
-
 
 # ---------------------------------------------------------------------------------------------------
 # Building the IR
 
 
-def _members(cond: _Cond, ruleset: _Ruleset, family: str, table: str) -> tuple[list[str], bool]:
+def _members(cond: Cond, ruleset: Ruleset, family: str, table: str) -> tuple[list[str], bool]:
     """Return the literal values of a condition and whether a named set's contents are unknown."""
     if cond.set_ref is None:
         return cond.values, False
@@ -569,7 +88,7 @@ def _protocols(values: Sequence[str]) -> set[int]:
         elif lowered in PROTOCOL_NUMBERS:
             result.add(PROTOCOL_NUMBERS[lowered])
         else:
-            raise _RuleError(f"不明なプロトコル「{value}」")
+            raise RuleError(f"不明なプロトコル「{value}」")
     return result
 
 
@@ -578,7 +97,7 @@ def _ports(values: Sequence[str]) -> tuple[PortRange, ...]:
     for value in values:
         parsed = parse_port_range(value, "-")
         if parsed is None:
-            raise _RuleError(f"ポート「{value}」を解釈できません")
+            raise RuleError(f"ポート「{value}」を解釈できません")
         ports.append(parsed)
     return tuple(ports)
 
@@ -595,7 +114,7 @@ def _complement(ports: tuple[PortRange, ...]) -> tuple[PortRange, ...]:
     return tuple(result)
 
 
-def _build_rule(raw: _RawRule, chain: _RawChain, ruleset: _Ruleset, rule_id: str) -> Rule | None:
+def _build_rule(raw: RawRule, chain: RawChain, ruleset: Ruleset, rule_id: str) -> Rule | None:
     if raw.verdict is None:
         return None
     family, table = chain.family, chain.table
@@ -655,9 +174,9 @@ def _build_rule(raw: _RawRule, chain: _RawChain, ruleset: _Ruleset, rule_id: str
                 elif value.isdigit():
                     icmp_types.append((int(value), None))
                 else:
-                    raise _RuleError(f"ICMP タイプ「{value}」を解釈できません")
+                    raise RuleError(f"ICMP タイプ「{value}」を解釈できません")
             if cond.negate:
-                raise _RuleError("ICMP タイプの否定には対応していません")
+                raise RuleError("ICMP タイプの否定には対応していません")
         elif cond.key == "icmp code" or cond.key == "icmpv6 code":
             unknown.append(cond.key)
         elif cond.key in ("iifname", "oifname"):
@@ -712,7 +231,7 @@ def parse(text: str, *, source: str) -> ParsedConfig:
     """Parse nftables JSON (``nft -j list ruleset``) or text (``nft list ruleset``)."""
     stripped = text.lstrip()
     try:
-        ruleset = _parse_json(text, source) if stripped.startswith("{") else _parse_text(text, source)
+        ruleset = parse_json(text, source) if stripped.startswith("{") else parse_text(text, source)
     except RecursionError:
         # json.loads and nested sets recurse: a crafted "[[[[..." must not crash the caller.
         raise ConfigSyntaxError("入れ子が深すぎます", file=source) from None
@@ -737,7 +256,7 @@ def parse(text: str, *, source: str) -> ParsedConfig:
                 continue
             try:
                 rule = _build_rule(raw, raw_chain, ruleset, f"{full_name} #{position}")
-            except _RuleError as exc:
+            except RuleError as exc:
                 unsupported.append(Unsupported(source, raw.line, raw.text, exc.reason))
                 continue
             for reason in raw.unknown:
