@@ -11,10 +11,10 @@ __all__ = [
     "Certainty",
     "ExpiredFlow",
     "Report",
+    "ReportWarning",
     "ShadowedRule",
     "UnsupportedLine",
     "Violation",
-    "Warning",
     "Witness",
 ]
 
@@ -152,7 +152,7 @@ class ExpiredFlow:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ReportWarning:
     """A finding that is not a violation (state-only rule, IPv6 not verified, ...)."""
 
     device: str | None
@@ -180,7 +180,7 @@ class Report:
     unsupported: tuple[UnsupportedLine, ...]
     expired_flows: tuple[ExpiredFlow, ...]
     expiring_flows: tuple[ExpiredFlow, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[ReportWarning, ...]
 
     @property
     def exit_code(self) -> int:

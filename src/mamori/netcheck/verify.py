@@ -32,9 +32,9 @@ from mamori.netcheck.findings import (
     Certainty,
     ExpiredFlow,
     Report,
+    ReportWarning,
     UnsupportedLine,
     Violation,
-    Warning,
 )
 from mamori.netcheck.headerset import Backend, Field, HeaderSet, HeaderSpace
 from mamori.netcheck.ir import IPV4_MAX, Action, ParsedConfig, Rule
@@ -91,7 +91,7 @@ def _verify_device(
     device: Device,
     config: ParsedConfig,
     lines: Sequence[str],
-) -> tuple[list[Violation], list[Warning]]:
+) -> tuple[list[Violation], list[ReportWarning]]:
     space = ctx.space
     index = build_interface_index(config, device.interfaces)
     compiler = RuleCompiler(space, index)
@@ -117,13 +117,13 @@ def _verify_device(
     pair_regions = {pair: packets & real for pair, packets in pair_regions.items()}
     region = union(space, pair_regions.values())
     relevant = _relevant_rules(ctx, config, pair_regions)
-    warnings: list[Warning] = []
+    warnings: list[ReportWarning] = []
     for rule in rules:
         if rule.state_only and rule.enabled and rule.action is Action.PERMIT and relevant[id(rule)]:
             opening = compiler.rule_set(replace(rule, state_only=False), Reading.PESSIMISTIC)
             if opening.intersects(region):
                 warnings.append(
-                    Warning(
+                    ReportWarning(
                         device.id,
                         rule.rule_id,
                         rule.line,
@@ -293,7 +293,7 @@ def verify(
     space = HeaderSpace(backend)
     ctx = Regions(model, plan, space, today)
     violations: list[Violation] = []
-    warnings: list[Warning] = []
+    warnings: list[ReportWarning] = []
     for flow in model.allowed_flows:
         if model_flow_violates(model, flow):
             a = model.endpoint_zone(flow.source)
@@ -315,7 +315,9 @@ def verify(
     if any(not isinstance(n, ipaddress.IPv4Network) for s in model.segments for n in s.cidrs) or any(
         not isinstance(n, ipaddress.IPv4Network) for s in model.systems for n in s.addresses
     ):
-        warnings.append(Warning(None, None, 0, "IPv6 のアドレスは今回の検証の対象外です（IPv4 のみ検証）"))
+        warnings.append(
+            ReportWarning(None, None, 0, "IPv6 のアドレスは今回の検証の対象外です（IPv4 のみ検証）")
+        )
     unsupported: list[UnsupportedLine] = []
     shadowed = []
     for device in model.devices:
