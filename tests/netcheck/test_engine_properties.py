@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from mamori.netcheck._compile import Reading, RuleCompiler, build_interface_index
 from mamori.netcheck._evaluate import DeviceRun
-from mamori.netcheck.findings import Certainty
+from mamori.netcheck.findings import Certainty, Report
 from mamori.netcheck.headerset import Backend, HeaderSpace, Packet
 from mamori.netcheck.ir import (
     ANY_ADDRESS,
@@ -280,3 +281,32 @@ def test_every_witness_re_evaluates_to_a_violation(config: ParsedConfig) -> None
             assert forwards(config, p, pessimistic=False)
         is_mail = p.src == int(ipaddress.IPv4Address("192.168.50.10")) and protocol == 6 and dport == 25
         assert not (is_mail and violation.to_zone == "lgwan")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.lists(packets(), min_size=1, max_size=10))
+def test_every_forwarded_forbidden_packet_is_reported(
+    config: ParsedConfig, sample: list[OraclePacket]
+) -> None:
+    report = verify(MODEL, {"fw": config}, as_of=dt.date(2026, 11, 25))
+    reported = {(v.from_zone, v.to_zone) for v in report.violations}
+    forbidden = {(a, b) for a in ("mynumber", "lgwan", "internet") for b in ("mynumber", "lgwan", "internet")}
+    forbidden -= {("mynumber", "mynumber"), ("lgwan", "lgwan"), ("internet", "internet")}
+    relay = int(ipaddress.IPv4Address("192.168.50.10"))
+    for p in sample:
+        pair = (PLAN.zone_of(p.src), PLAN.zone_of(p.dst))
+        allowed = p.src == relay and p.protocol == 6 and p.dst_port == 25 and pair[1] == "lgwan"
+        if pair in forbidden and not allowed and forwards(config, p, pessimistic=True):
+            assert pair in reported, (p, pair)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs())
+def test_interval_prefilter_changes_no_finding(config: ParsedConfig) -> None:
+    def keys(report: Report) -> set[tuple[object, ...]]:
+        return {(v.rule, v.line, v.from_zone, v.to_zone, v.certainty) for v in report.violations}
+
+    filtered = verify(MODEL, {"fw": config}, as_of=dt.date(2026, 11, 25))
+    with mock.patch("mamori.netcheck.verify._relevant_rules", lambda *args: {}):
+        unfiltered = verify(MODEL, {"fw": config}, as_of=dt.date(2026, 11, 25))
+    assert keys(filtered) == keys(unfiltered)

@@ -119,7 +119,7 @@ def _verify_device(
     relevant = _relevant_rules(ctx, config, pair_regions)
     warnings: list[ReportWarning] = []
     for rule in rules:
-        if rule.state_only and rule.enabled and rule.action is Action.PERMIT and relevant[id(rule)]:
+        if rule.state_only and rule.enabled and rule.action is Action.PERMIT and relevant.get(id(rule), True):
             opening = compiler.rule_set(replace(rule, state_only=False), Reading.PESSIMISTIC)
             if opening.intersects(region):
                 warnings.append(
@@ -138,7 +138,7 @@ def _verify_device(
     leaked = pessimistic.run(region, index)
     if leaked.is_empty():
         return [], warnings
-    if any(has_unknown(rule) and relevant[id(rule)] for rule in rules):
+    if any(has_unknown(rule) and relevant.get(id(rule), True) for rule in rules):
         optimistic = DeviceRun(config, compiler, Reading.OPTIMISTIC, relevant)
         # Definite: forwarded under both readings (a jump with an unknown match can go either way).
         certain = optimistic.run(region, index) & leaked
@@ -146,7 +146,7 @@ def _verify_device(
         # Nothing unknown: both readings are the same evaluation.
         optimistic = pessimistic
         certain = leaked
-    unknown_rules = [rule for rule in rules if has_unknown(rule) and relevant[id(rule)]]
+    unknown_rules = [rule for rule in rules if has_unknown(rule) and relevant.get(id(rule), True)]
     violations: list[Violation] = []
     definite_keys: set[tuple[str, int, str, str]] = set()
     # Definite leaks are attributed by the optimistic run (the rules that leak for sure); what only
@@ -204,10 +204,15 @@ def _relevant_rules(
     address match inherits the hull of the jumps that reach its chain.
     """
     full = ((0, IPV4_MAX),)
+    # Only user chains that no attachment binds directly see nothing but what their callers pass.
+    attached = {attachment.chain for attachment in config.attachments}
+    reached_only = {
+        chain.name for chain in config.chains if chain.default is None and chain.name not in attached
+    }
     caller_hulls: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
     for _ in range(3):  # nested user chains: a few passes settle realistic depths
         for chain in config.chains:
-            inherited = caller_hulls.get(chain.name) if chain.default is None else None
+            inherited = caller_hulls.get(chain.name) if chain.name in reached_only else None
             for rule in chain.rules:
                 if rule.action not in (Action.JUMP, Action.GOTO) or rule.target is None:
                     continue
@@ -222,7 +227,7 @@ def _relevant_rules(
                     into.extend(h for h in hull if h not in seen)
     relevant: dict[int, bool] = {}
     for chain in config.chains:
-        inherited = caller_hulls.get(chain.name) if chain.default is None else None
+        inherited = caller_hulls.get(chain.name) if chain.name in reached_only else None
         for rule in chain.rules:
             src_hull = address_hull(rule.source)
             dst_hull = address_hull(rule.destination)
