@@ -72,7 +72,6 @@ def add_parser(subparsers: Any) -> None:
     verify.add_argument("--format", choices=("text", "json", "html"), default="text", help="出力形式")
     verify.add_argument("--output", metavar="FILE", help="結果を書き出すファイル（省略時は標準出力）")
     verify.add_argument("--as-of", metavar="YYYY-MM-DD", help="例外の期限を判定する基準日（省略時は今日）")
-    verify.add_argument("--backend", choices=("cudd", "python"), default="cudd", help=argparse.SUPPRESS)
     verify.set_defaults(func=run_verify)
 
     parse = _localize(commands.add_parser("parse", help="機器設定を解析してルールを表示します"))
@@ -132,14 +131,13 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from mamori.netcheck.headerset import Backend
     from mamori.netcheck.model import load_model
     from mamori.netcheck.report import render_html, render_text
     from mamori.netcheck.verify import verify
 
     as_of = _as_of(args.as_of)
     model = load_model(Path(args.model), source=args.model)
-    report = verify(model, as_of=as_of, backend=Backend(args.backend))
+    report = verify(model, as_of=as_of)
     if args.format == "json":
         text = report.to_json() + "\n"
     elif args.format == "html":
