@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -47,6 +48,11 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="待ち受けるポート（既定: 8000）")
     parser.add_argument("--data-dir", type=Path, default=None, help="データディレクトリ（既定: ./var）")
     parser.add_argument("--threads", type=int, default=8, help="処理スレッド数")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="バックグラウンド処理のワーカーを起動しない（別に動かす場合）",
+    )
 
 
 def _use_data_dir(data_dir: Path | None) -> None:
@@ -137,9 +143,24 @@ def _serve(args: argparse.Namespace) -> int:
     # Imported after collectstatic so WhiteNoise indexes the collected files.
     from mamori.config.wsgi import application
 
+    worker = None if args.no_worker else _start_task_worker()
     print(f"Mamori を http://{args.host}:{args.port}/ で起動しました（終了は Ctrl+C）。", flush=True)
-    waitress_serve(application, host=args.host, port=args.port, threads=args.threads, ident="Mamori")
+    try:
+        waitress_serve(application, host=args.host, port=args.port, threads=args.threads, ident="Mamori")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     return 0
+
+
+def _start_task_worker() -> subprocess.Popen[bytes]:
+    """Start the background task worker (django-tasks database backend) beside the web server."""
+    command = [sys.executable, "-m", "mamori", "manage", "db_worker", "--interval", "1"]
+    return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603 - our own interpreter and module
 
 
 def audit_verify(args: argparse.Namespace) -> int:
