@@ -9,6 +9,7 @@ admin.site.site_title = "守り（Mamori）管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("network/", include("mamori.network.urls")),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]

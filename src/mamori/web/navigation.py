@@ -20,5 +20,6 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area("dashboard", "ホーム", "web:dashboard", None),
     Area("organisation", "組織・職員", "core:organisation", "core.view_organisation"),
+    Area("network", "三層分離", "network:overview", "network.view"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
 )
