@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("mamori.api.urls")),
     path("quarantine/", include("mamori.quarantine.urls")),
     path("metrics", quarantine_metrics, name="metrics"),
+    path("network/", include("mamori.network.urls")),
     path("", include("mamori.core.urls")),
     path("", include("mamori.web.urls")),
 ]

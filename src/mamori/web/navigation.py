@@ -23,6 +23,7 @@ AREAS: tuple[Area, ...] = (
     Area("organisation", "組織・職員", "core:organisation", "core.view_organisation"),
     Area("inspections", "自己点検・監査", "inspections:index", "inspections.view_catalogue"),
     Area("assets", "情報資産", "assets:asset_list", "assets.view"),
+    Area("network", "三層分離", "network:overview", "network.view"),
     Area("audit", "監査証跡", "core:audit_log", "core.view_audit_log"),
     Area("quarantine", "隔離メール", "quarantine:list", None),
 )
