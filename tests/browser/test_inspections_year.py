@@ -71,7 +71,7 @@ def answer_sheet(page, *, not_done_comment: str = "") -> None:
     assert "保存しました" in page.locator("#save-status").inner_text()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_whole_fiscal_year_of_self_inspection(
     live_server, browser, city, policy_officer, staff, other_staff, section_head
 ):

@@ -6,7 +6,6 @@ import ipaddress
 from pathlib import Path
 
 import pytest
-from tests.netcheck.vendor_contract import VendorContract, network_corpus
 
 from mamori.netcheck.ir import (
     IPV4_MAX,
@@ -21,6 +20,7 @@ from mamori.netcheck.ir import (
 )
 from mamori.netcheck.vendors import decode_config
 from mamori.netcheck.vendors.cisco_asa import parse
+from tests.netcheck.vendor_contract import VendorContract, network_corpus
 
 CONFIGS = Path(__file__).resolve().parent / "configs" / "cisco-asa"
 ANY_BOTH = (AddressRange(0, IPV4_MAX, 4), AddressRange(0, IPV6_MAX, 6))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 from mamori.netcheck.ir import IPV4_MAX, Action
 from mamori.netcheck.vendors.cisco_asa import parse
+from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 
 def _address(address: int, length: int) -> str:

@@ -6,7 +6,6 @@ import ipaddress
 from pathlib import Path
 
 import pytest
-from tests.netcheck.vendor_contract import VendorContract, network_corpus
 
 from mamori.netcheck.errors import ConfigSyntaxError
 from mamori.netcheck.ir import (
@@ -20,6 +19,7 @@ from mamori.netcheck.ir import (
 )
 from mamori.netcheck.vendors import decode_config
 from mamori.netcheck.vendors.fortigate import parse
+from tests.netcheck.vendor_contract import VendorContract, network_corpus
 
 CONFIGS = Path(__file__).resolve().parent / "configs" / "fortigate"
 

@@ -6,11 +6,11 @@ import shlex
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 from mamori.netcheck.ir import Action
 from mamori.netcheck.vendors._tokens import TokenError, split_quoted
 from mamori.netcheck.vendors.fortigate import parse
+from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 
 def _range(ports: tuple[int, int] | None) -> str:

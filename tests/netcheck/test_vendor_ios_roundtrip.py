@@ -6,11 +6,11 @@ import ipaddress
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 from mamori.netcheck.ir import IPV4_MAX, Action, AddressRange, Wildcard
 from mamori.netcheck.vendors._tokens import TokenError, ipv4_to_int
 from mamori.netcheck.vendors.cisco_ios import parse
+from tests.netcheck.vendor_contract import RandomRule, dotted, random_rules
 
 
 def _address(address: int, length: int) -> str:

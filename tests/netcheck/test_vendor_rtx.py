@@ -6,7 +6,6 @@ import ipaddress
 from pathlib import Path
 
 import pytest
-from tests.netcheck.vendor_contract import VendorContract
 
 from mamori.netcheck.errors import ConfigSyntaxError
 from mamori.netcheck.ir import (
@@ -21,6 +20,7 @@ from mamori.netcheck.ir import (
     Wildcard,
 )
 from mamori.netcheck.vendors.yamaha_rtx import parse
+from tests.netcheck.vendor_contract import VendorContract
 
 CONFIGS = Path(__file__).resolve().parent / "configs" / "yamaha-rtx"
 ANY4 = AddressRange(0, IPV4_MAX, 4)

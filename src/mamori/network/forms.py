@@ -93,7 +93,11 @@ class FlowForm(forms.ModelForm):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        lookups = {"zone": Zone, "segment": Segment, "system": NetworkSystem}
+        lookups: dict[str, type[Zone] | type[Segment] | type[NetworkSystem]] = {
+            "zone": Zone,
+            "segment": Segment,
+            "system": NetworkSystem,
+        }
         for kind_field, ref_field, label in (
             ("source_kind", "source_ref", "送信元"),
             ("destination_kind", "destination_ref", "宛先"),
