@@ -171,32 +171,32 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-DAILY_JOBS: tuple[tuple[str, str], ...] = (
-    ("文書の施行・見直し・確認の督促", "policy_daily"),
-    ("隔離原本の保存期間切れ削除", "purge_quarantine"),
-)
-
-
 def run_daily(args: argparse.Namespace) -> int:
-    """Run the once-a-day jobs of every part; a failing job is reported and the others still run."""
+    """Run ``run_daily()`` of every app that has a ``daily`` module; a failure does not stop the others."""
     setup_django()
-    from django.core.management import call_command
+    from django.conf import settings
 
-    from mamori.inspections.tasks import remind_actions
+    from mamori.core import audit
 
     failures = 0
-    for label, command in DAILY_JOBS:
-        try:
-            call_command(command)
-        except Exception as exc:  # the outermost loop of a batch: report, go on with the next job
-            failures += 1
-            print(f"{label}に失敗しました: {exc}", file=sys.stderr)
-    try:
-        sent = remind_actions.call()
-        print(f"是正措置の督促メールを {sent} 件送りました。")
-    except Exception as exc:  # same: one job's failure must not stop the day's other jobs
-        failures += 1
-        print(f"是正措置の督促に失敗しました: {exc}", file=sys.stderr)
+    with audit.acting_as(None, via="task", label="daily"):
+        for app in settings.INSTALLED_APPS:
+            if not app.startswith("mamori."):
+                continue
+            try:
+                module = importlib.import_module(f"{app}.daily")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.daily":
+                    raise
+                continue
+            try:
+                summary = module.run_daily()
+            except Exception as exc:  # the outermost loop of the day's batch: report, run the next app
+                failures += 1
+                print(f"{app} の定例処理に失敗しました: {exc}", file=sys.stderr)
+            else:
+                if summary:
+                    print(summary)
     return 1 if failures else 0
 
 
