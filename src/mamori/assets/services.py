@@ -434,3 +434,16 @@ def delete_system(system: System, *, actor: object) -> None:
     asset_ids = list(system.assets.values_list("pk", flat=True))
     system.delete()
     consistency.refresh_assets(Asset.objects.filter(pk__in=asset_ids))
+
+
+def register_systems() -> QuerySet[System]:
+    """Return the register's information systems for other apps to choose from (catalogue order)."""
+    return System.objects.select_related("unit", "zone", "manager").order_by("code")
+
+
+def find_system(text: str) -> System | None:
+    """Return the register system whose number or name is ``text`` (used to migrate free-text links)."""
+    value = text.strip()
+    if not value:
+        return None
+    return System.objects.filter(Q(code=value) | Q(name=value)).order_by("code").first()
