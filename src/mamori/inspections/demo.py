@@ -102,6 +102,8 @@ def load_demo() -> None:
         last.status = Campaign.Status.CLOSED
         last.save()
         _fill(last, rng, LAST_YEAR_WEIGHTS, share=1.0)
+        # Closing last year's campaign hands its weak sections to the policy review (issue 8 item 6).
+        services.raise_review_triggers(last, actor=officer)
         current = services.create_campaign_from(
             last,
             actor=officer,

@@ -255,6 +255,36 @@ def close_campaign(campaign: Campaign, *, actor: object) -> None:
         raise InspectionError("実施中の自己点検だけを終了できます。", code="not_open")
     campaign.status = Campaign.Status.CLOSED
     campaign.save()
+    raise_review_triggers(campaign, actor=actor)
+
+
+def raise_review_triggers(campaign: Campaign, *, actor: object) -> list[str]:
+    """Ask the policy section to review each section whose evidence needs it after ``campaign``.
+
+    Returns the section codes; the policies app keeps one trigger per section and campaign, so
+    calling this again adds nothing.
+    """
+    from mamori.inspections.review import section_evidence
+    from mamori.policies.services import raise_review_trigger
+
+    codes = sorted(set(campaign.items.values_list("section__code", flat=True)))
+    raised = []
+    for code in codes:
+        evidence = section_evidence(code)
+        if not evidence.needs_review:
+            continue
+        score = "－" if evidence.latest_score is None else f"{evidence.latest_score:.0f}%"
+        raise_review_trigger(
+            actor=actor,
+            section_code=code,
+            reason=(
+                f"{campaign.title}の結果、見直しが必要です（実施率 {score}・未対応の指摘 "
+                f"{evidence.open_findings}件・未完了の是正措置 {len(evidence.open_actions)}件）。"
+            ),
+            source=campaign,
+        )
+        raised.append(code)
+    return raised
 
 
 PENDING = (AnswerSheet.Status.NOT_STARTED, AnswerSheet.Status.IN_PROGRESS, AnswerSheet.Status.RETURNED)
