@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mamori.assets import consistency
-from mamori.assets.access import MANAGE_SCHEMES, can_manage_unit
+from mamori.assets.access import MANAGE_SCHEMES, can_manage_unit, visible_assets
 from mamori.assets.models import (
     Asset,
     Axis,
@@ -447,3 +447,13 @@ def find_system(text: str) -> System | None:
     if not value:
         return None
     return System.objects.filter(Q(code=value) | Q(name=value)).order_by("code").first()
+
+
+def assets_for_section(code: str, *, user: object) -> QuerySet[Asset]:
+    """Return the assets linked to 対策基準 section ``code`` that ``user`` may read."""
+    return (
+        visible_assets(user)
+        .filter(sections__code=code)
+        .select_related("unit", "confidentiality")
+        .order_by("code")
+    )
