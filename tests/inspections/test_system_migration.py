@@ -23,7 +23,10 @@ def test_free_text_systems_known_to_the_register_become_links_and_the_rest_stays
     campaign = apps.get_model("inspections", "Campaign").objects.create(
         fiscal_year=2025,
         title="旧自己点検",
-        catalogue_version=apps.get_model("inspections", "CatalogueVersion").objects.first(),
+        # Another transactional test may have flushed the seeded catalogue: make a version of our own.
+        catalogue_version=apps.get_model("inspections", "CatalogueVersion").objects.get_or_create(
+            guideline_version="test-migration", defaults={"title": "移行テスト"}
+        )[0],
         opens_on="2025-10-01",
         closes_on="2025-10-31",
     )
