@@ -275,3 +275,20 @@ def test_campaign_form_offers_register_systems_and_explains_one_outside_the_unit
     assert response.status_code == 200
     assert "対象組織に含まれないシステムです: 税務システム" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def test_a_register_system_answered_for_cannot_be_deleted(
+    make_campaign, register, policy_officer, system_manager
+):
+    from django.core.exceptions import ValidationError
+
+    from mamori.assets import services as assets_services
+
+    make_campaign(
+        types=("system",),
+        items=list(ChecklistItem.objects.filter(code="6.1-01")),
+        systems=[register["jyuki"]],
+    )
+    with pytest.raises(ValidationError, match="自己点検の点検票などから参照されている"):
+        assets_services.delete_system(register["jyuki"], actor=policy_officer)
+    assets_services.delete_system(register["zeimu"], actor=policy_officer)

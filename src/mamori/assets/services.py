@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from mamori.assets import consistency
@@ -432,7 +432,15 @@ def delete_system(system: System, *, actor: object) -> None:
     """Remove a system; the assets it held are re-checked."""
     _require_unit(actor, system.unit)
     asset_ids = list(system.assets.values_list("pk", flat=True))
-    system.delete()
+    try:
+        with transaction.atomic():
+            system.delete()
+    except ProtectedError as exc:
+        # Self-inspection sheets keep the system they were answered for: history must not lose it.
+        raise ValidationError(
+            "自己点検の点検票などから参照されているため、この情報システムは削除できません。",
+            code="protected",
+        ) from exc
     consistency.refresh_assets(Asset.objects.filter(pk__in=asset_ids))
 
 
