@@ -66,3 +66,20 @@ def answer_all(sheet, user, value="done", comment=""):
 
     for answer in sheet.answers.all():
         services.save_answer(sheet, answer.campaign_item_id, actor=user, value=value, comment=comment)
+
+
+@pytest.fixture
+def register(city, policy_officer):
+    """Two 市民課 systems and one 税務課 system in the asset register (zones left unset)."""
+    from mamori.assets import services
+
+    def make(code, name, unit):
+        return services.save_system(
+            None, actor=policy_officer, values={"code": code, "name": name, "unit": unit}
+        )
+
+    return {
+        "jyuki": make("SYS-100", "住民基本台帳システム", city.shimin),
+        "yoyaku": make("SYS-101", "窓口予約システム", city.shimin),
+        "zeimu": make("SYS-200", "税務システム", city.zeimu),
+    }

@@ -8,7 +8,7 @@ import pytest
 
 from mamori.inspections import services
 from mamori.inspections.errors import AuditorNotIndependent, InspectionError, NotAllowed
-from mamori.inspections.models import AuditItem, Finding
+from mamori.inspections.models import AuditItem, AuditPlan, Finding
 from mamori.policies.models import StandardSection
 from tests.conftest import make_person
 
@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan(policy_officer, city):
+def plan(policy_officer, city, register):
     return services.create_plan(
         actor=policy_officer,
         fiscal_year=2026,
         title="令和8年度 内部監査",
         scope="個人情報を扱う課の管理状況",
         units=[city.shimin, city.zeimu, city.kansa],
-        systems="住民基本台帳システム\n税務システム",
+        systems=[register["jyuki"], register["zeimu"]],
         items=list(AuditItem.objects.filter(is_priority=True)[:3]),
         starts_on=dt.date(2026, 9, 1),
         ends_on=dt.date(2026, 10, 31),
@@ -62,7 +62,7 @@ def test_auditor_cannot_audit_the_department_above_their_unit(policy_officer, sh
         title="部単位の監査",
         scope="市民部",
         units=[city.department, city.seisaku],
-        systems="",
+        systems=[],
         items=[],
         starts_on=dt.date(2026, 9, 1),
         ends_on=dt.date(2026, 9, 30),
@@ -124,7 +124,7 @@ def test_auditor_sees_only_plans_they_are_assigned_to(plan, policy_officer, audi
     assert "令和8年度 内部監査" in client.get("/inspections/audits/").content.decode()
 
 
-def test_officer_creates_a_plan_with_the_form(login, policy_officer, city):
+def test_officer_creates_a_plan_with_the_form(login, policy_officer, city, register):
     items = AuditItem.objects.filter(section__code="7.1")
     response = login(policy_officer).post(
         "/inspections/audits/new/",
@@ -133,10 +133,18 @@ def test_officer_creates_a_plan_with_the_form(login, policy_officer, city):
             "title": "ログ管理の監査",
             "scope": "ログの取得と確認",
             "units": [city.seisaku.pk],
-            "systems": "内部情報系",
+            "systems": [register["jyuki"].pk],
             "items": [i.pk for i in items],
             "starts_on": "2026-10-01",
             "ends_on": "2026-10-31",
         },
     )
     assert response.status_code == 302
+    plan = AuditPlan.objects.get(title="ログ管理の監査")
+    assert list(plan.register_systems.values_list("code", flat=True)) == ["SYS-100"]
+    page = login(policy_officer).get(f"/inspections/audits/{plan.pk}/").content.decode()
+    assert "SYS-100 住民基本台帳システム" in page
+
+
+def test_plan_lists_the_register_systems_it_audits(plan):
+    assert plan.system_list() == ["住民基本台帳システム", "税務システム"]

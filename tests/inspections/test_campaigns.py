@@ -41,7 +41,7 @@ def test_unit_and_system_items_go_to_the_role_holders_of_each_unit(
     assert [a.campaign_item.item.code for a in unit_sheet.answers.all()] == ["2-01"]
     system_sheet = sheet_of(campaign, system_manager, "system")
     assert [a.campaign_item.item.code for a in system_sheet.answers.all()] == ["6.1-01"]
-    assert system_sheet.system_ref == ""
+    assert system_sheet.system is None
     assert not campaign.sheets.filter(person__user=staff, respondent_type="unit").exists()
 
 
@@ -211,27 +211,57 @@ def test_sheet_status_is_counted_on_the_campaign_page(make_campaign, staff, logi
     assert "提出済 1件" in page
 
 
-def test_system_manager_answers_once_per_named_system_and_it_carries_over(
-    make_campaign, system_manager, policy_officer, city
+def test_system_manager_answers_once_per_register_system_and_it_carries_over(
+    make_campaign, system_manager, policy_officer, city, register
 ):
     items = list(ChecklistItem.objects.filter(code__in=["6.1-01", "7.1-02"]))
     campaign = make_campaign(
         items=items,
         types=("system",),
-        systems={city.shimin.pk: ["住民基本台帳システム", "窓口予約システム"]},
+        systems=[register["jyuki"], register["yoyaku"]],
         year=2025,
     )
-    refs = sorted(campaign.sheets.filter(person__user=system_manager).values_list("system_ref", flat=True))
-    assert refs == ["住民基本台帳システム", "窓口予約システム"]
+    names = sorted(campaign.sheets.filter(person__user=system_manager).values_list("system__name", flat=True))
+    assert names == ["住民基本台帳システム", "窓口予約システム"]
     services.close_campaign(campaign, actor=policy_officer)
     current = services.create_campaign_from(
         campaign, actor=policy_officer, fiscal_year=2026, opens_on=dt.date.today(), closes_on=dt.date.today()
     )
-    assert sorted(current.sheets.values_list("system_ref", flat=True)) == refs
+    assert sorted(current.sheets.values_list("system__name", flat=True)) == names
 
 
-def test_campaign_form_explains_a_bad_system_line(login, policy_officer, city):
-    response = login(policy_officer).post(
+def test_register_manager_of_a_system_answers_for_it_besides_the_units_system_managers(
+    make_campaign, system_manager, policy_officer, city, register, other_staff
+):
+    from mamori.assets import services as assets_services
+
+    # The register names a 税務課 member as the manager of the 税務課 system; 税務課 has no
+    # system-manager role holder, so only the named manager answers for it.
+    assets_services.save_system(
+        register["zeimu"], actor=policy_officer, values={"manager": other_staff.person}
+    )
+    items = list(ChecklistItem.objects.filter(code__in=["6.1-01"]))
+    campaign = make_campaign(items=items, types=("system",), systems=[register["zeimu"]])
+    sheets = list(campaign.sheets.values_list("person__user__username", "system__code", "unit__code"))
+    assert ("other", "SYS-200", city.zeimu.code) in sheets
+    # 市民課 has no chosen system: its system manager answers once for the unit, as before.
+    assert ("sysman", None, city.shimin.code) in sheets
+    assert len(sheets) == 2
+
+
+def test_a_system_outside_the_chosen_units_is_refused(make_campaign, register, city):
+    with pytest.raises(InspectionError, match="対象組織に含まれないシステム"):
+        make_campaign(types=("staff", "system"), units=[city.shimin], systems=[register["zeimu"]])
+
+
+def test_campaign_form_offers_register_systems_and_explains_one_outside_the_units(
+    login, policy_officer, city, register
+):
+    client = login(policy_officer)
+    assert (
+        "SYS-100 住民基本台帳システム（市民課）" in client.get("/inspections/campaigns/new/").content.decode()
+    )
+    response = client.post(
         "/inspections/campaigns/new/",
         {
             "fiscal_year": 2026,
@@ -239,9 +269,26 @@ def test_campaign_form_explains_a_bad_system_line(login, policy_officer, city):
             "closes_on": "2026-06-30",
             "units": [city.shimin.pk],
             "respondent_types": ["system"],
-            "systems": "X999,謎のシステム",
+            "systems": [register["zeimu"].pk],
         },
     )
     assert response.status_code == 200
-    assert "1行目「X999,謎のシステム」" in response.content.decode()
+    assert "対象組織に含まれないシステムです: 税務システム" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def test_a_register_system_answered_for_cannot_be_deleted(
+    make_campaign, register, policy_officer, system_manager
+):
+    from django.core.exceptions import ValidationError
+
+    from mamori.assets import services as assets_services
+
+    make_campaign(
+        types=("system",),
+        items=list(ChecklistItem.objects.filter(code="6.1-01")),
+        systems=[register["jyuki"]],
+    )
+    with pytest.raises(ValidationError, match="自己点検の点検票などから参照されている"):
+        assets_services.delete_system(register["jyuki"], actor=policy_officer)
+    assets_services.delete_system(register["zeimu"], actor=policy_officer)

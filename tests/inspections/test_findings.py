@@ -97,7 +97,7 @@ def test_audit_finding_is_verified_by_its_auditor(policy_officer, auditor, staff
         title="監査",
         scope="範囲",
         units=[city.shimin],
-        systems="",
+        systems=[],
         items=[],
         starts_on=dt.date(2026, 9, 1),
         ends_on=dt.date(2026, 9, 30),

@@ -80,7 +80,7 @@ def objects(make_campaign, staff, policy_officer, section_head, city):
         title="監査",
         scope="範囲",
         units=[city.shimin],
-        systems="",
+        systems=[],
         items=[],
         starts_on=dt.date(2026, 9, 1),
         ends_on=dt.date(2026, 9, 30),

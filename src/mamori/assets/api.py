@@ -251,7 +251,10 @@ class SystemViewSet(MamoriViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = serializer.save_with(serializer.instance, self.request.user)
 
     def perform_destroy(self, instance: System) -> None:
-        services.delete_system(instance, actor=self.request.user)
+        try:
+            services.delete_system(instance, actor=self.request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
 
 
 class FindingViewSet(MamoriViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

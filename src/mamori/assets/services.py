@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from mamori.assets import consistency
-from mamori.assets.access import MANAGE_SCHEMES, can_manage_unit
+from mamori.assets.access import MANAGE_SCHEMES, can_manage_unit, visible_assets
 from mamori.assets.models import (
     Asset,
     Axis,
@@ -432,5 +432,36 @@ def delete_system(system: System, *, actor: object) -> None:
     """Remove a system; the assets it held are re-checked."""
     _require_unit(actor, system.unit)
     asset_ids = list(system.assets.values_list("pk", flat=True))
-    system.delete()
+    try:
+        with transaction.atomic():
+            system.delete()
+    except ProtectedError as exc:
+        # Self-inspection sheets keep the system they were answered for: history must not lose it.
+        raise ValidationError(
+            "自己点検の点検票などから参照されているため、この情報システムは削除できません。",
+            code="protected",
+        ) from exc
     consistency.refresh_assets(Asset.objects.filter(pk__in=asset_ids))
+
+
+def register_systems() -> QuerySet[System]:
+    """Return the register's information systems for other apps to choose from (catalogue order)."""
+    return System.objects.select_related("unit", "zone", "manager").order_by("code")
+
+
+def find_system(text: str) -> System | None:
+    """Return the register system whose number or name is ``text`` (used to migrate free-text links)."""
+    value = text.strip()
+    if not value:
+        return None
+    return System.objects.filter(Q(code=value) | Q(name=value)).order_by("code").first()
+
+
+def assets_for_section(code: str, *, user: object) -> QuerySet[Asset]:
+    """Return the assets linked to 対策基準 section ``code`` that ``user`` may read."""
+    return (
+        visible_assets(user)
+        .filter(sections__code=code)
+        .select_related("unit", "confidentiality")
+        .order_by("code")
+    )

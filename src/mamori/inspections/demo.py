@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from mamori.assets.services import register_systems
 from mamori.core import audit
 from mamori.core.japanese_calendar import fiscal_year, fiscal_year_label
 from mamori.core.models import Person, Unit
@@ -20,6 +21,8 @@ from mamori.inspections.models import Answer, AnswerSheet, AuditItem, AuditPlan,
 from mamori.inspections.models.campaigns import POINTS
 
 DEMO_UNITS = ("A0103", "A0201", "A0202", "A0203")
+# Systems of the demo asset register (assets/demo.py) audited this year.
+DEMO_AUDIT_SYSTEMS = ("SYS-000001", "SYS-000002")
 # Probability of 実施 / 一部実施 / 未実施 / 該当なし; this year is a little better than last year.
 LAST_YEAR_WEIGHTS = (0.62, 0.2, 0.13, 0.05)
 THIS_YEAR_WEIGHTS = (0.72, 0.16, 0.07, 0.05)
@@ -92,11 +95,15 @@ def load_demo() -> None:
             units=units,
             respondent_types=["staff", "unit", "system"],
             items=ChecklistItem.objects.filter(is_active=True),
+            # The register's systems of these units: each is answered by its 情報システム管理者.
+            systems=list(register_systems().filter(unit__code__in=DEMO_UNITS)),
         )
         # Status set directly: the demo must not e-mail the (fictional) staff.
         last.status = Campaign.Status.CLOSED
         last.save()
         _fill(last, rng, LAST_YEAR_WEIGHTS, share=1.0)
+        # Closing last year's campaign hands its weak sections to the policy review (issue 8 item 6).
+        services.raise_review_triggers(last, actor=officer)
         current = services.create_campaign_from(
             last,
             actor=officer,
@@ -119,7 +126,7 @@ def _demo_audit(officer: object, year: int, today: dt.date) -> None:
         title=f"{fiscal_year_label(year)} 情報セキュリティ内部監査",
         scope="マイナンバー利用事務系を扱う課の管理状況と、前年度自己点検で実施率の低かった項目",
         units=[shimin, Unit.objects.get(code="A0202")],
-        systems="住民基本台帳システム\n税務システム",
+        systems=list(register_systems().filter(code__in=DEMO_AUDIT_SYSTEMS)),
         items=list(AuditItem.objects.filter(is_priority=True)),
         starts_on=today - dt.timedelta(days=14),
         ends_on=today + dt.timedelta(days=30),

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mamori.assets.models import System
+from mamori.assets.services import register_systems
 from mamori.core.japanese_calendar import fiscal_year
 from mamori.core.models import Person, Unit
 from mamori.inspections.models import AuditItem, AuditPlan, ChecklistItem, Finding, RespondentType
@@ -45,6 +47,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="Excel ファイル（.xlsx）")
 
 
+def _register_choices(field: forms.Field) -> None:
+    """Offer the asset register's systems (number, name, owning unit) in a multiple choice field."""
+    field.queryset = register_systems()  # type: ignore[attr-defined]
+    field.label_from_instance = lambda s: f"{s.code} {s.name}（{s.unit.name}）"  # type: ignore[attr-defined]
+
+
 def _units() -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label="対象組織",
@@ -70,15 +78,18 @@ class CampaignForm(forms.Form):
         label="対象とする節（空欄ならすべて）", required=False, widget=forms.CheckboxSelectMultiple
     )
     priority_only = forms.BooleanField(label="重点項目だけにする", required=False)
-    systems = forms.CharField(
+    systems = forms.ModelMultipleChoiceField(
         label="対象システム（任意）",
+        queryset=System.objects.none(),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="「組織コード,システム名」を1行に1つ。書いた組織の情報システム管理者は、システムごとに回答します。",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="情報資産台帳の情報システムから選びます。選んだシステムは、その情報システム管理者が"
+        "システムごとに回答します。",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        _register_choices(self.fields["systems"])
         self.fields["sections"].choices = [
             (c, t)
             for c, t in StandardSection.objects.filter(parent__isnull=True).values_list("code", "title")
@@ -91,22 +102,21 @@ class CampaignForm(forms.Form):
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             raise ValidationError("締切日は開始日より後にしてください。", code="bad_dates")
+        units = list(data.get("units") or [])
+        outside = [
+            s.name
+            for s in data.get("systems") or []  # type: ignore[attr-defined]
+            if units and not any(s.unit.is_within(u) for u in units)
+        ]
+        if outside:
+            self.add_error(
+                "systems",
+                ValidationError(
+                    f"対象組織に含まれないシステムです: {'、'.join(outside)}。所管課を対象組織に加えてください。",
+                    code="system_outside_units",
+                ),
+            )
         return data
-
-    def clean_systems(self) -> dict[int, list[str]]:
-        units = {u.code: u.pk for u in Unit.objects.filter(is_active=True)}
-        result: dict[int, list[str]] = {}
-        for number, line in enumerate(self.cleaned_data.get("systems", "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            code, _, name = (part.strip() for part in line.replace("，", ",").partition(","))
-            if code not in units or not name:
-                raise ValidationError(
-                    f"{number}行目「{line.strip()}」: 「組織コード,システム名」の形で、登録済みの組織コードを書いてください。",
-                    code="bad_system_line",
-                )
-            result.setdefault(units[code], []).append(name[:200])
-        return result
 
     def chosen_items(self) -> list[ChecklistItem]:
         items = ChecklistItem.objects.filter(is_active=True).select_related("section")
@@ -152,8 +162,12 @@ class PlanForm(forms.Form):
     title = forms.CharField(label="名称", max_length=200)
     scope = forms.CharField(label="監査の範囲・目的", widget=forms.Textarea(attrs={"rows": 3}))
     units = _units()
-    systems = forms.CharField(
-        label="対象システム（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    systems = forms.ModelMultipleChoiceField(
+        label="対象システム",
+        queryset=System.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="情報資産台帳の情報システムから選びます。",
     )
     items = forms.ModelMultipleChoiceField(
         label="監査項目",
@@ -166,6 +180,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        _register_choices(self.fields["systems"])
         if not self.is_bound:
             self.initial.setdefault("fiscal_year", fiscal_year(timezone.localdate()))
 

@@ -1,16 +1,26 @@
 """Review input (見直しの材料) per 対策基準 section: scores, findings and open actions.
 
-``section_evidence`` is the function other apps call (the policy-document app raises its review
-triggers from it); it reads this app's tables and returns plain frozen dataclasses.
+``section_evidence`` and ``items_for_section`` are the functions other apps call (the self-inspection
+close raises review triggers from the first; the policy section page lists the second); they read this
+app's tables and return plain frozen dataclasses.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
-from mamori.inspections.models import Answer, Campaign, CorrectiveAction, Finding
+from mamori.core.permissions import can
+from mamori.inspections.models import (
+    Answer,
+    AuditItem,
+    Campaign,
+    ChecklistItem,
+    CorrectiveAction,
+    Finding,
+)
 from mamori.inspections.results import score
 from mamori.policies.models import StandardSection
 
@@ -137,3 +147,47 @@ def section_evidence(section_code: str) -> SectionEvidence:
         ).select_related("owner")
     )
     return SectionEvidence(section.code, section.title, scores, findings, actions)
+
+
+class ItemSource(enum.Enum):
+    CHECKLIST = "checklist"
+    AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    """A checklist or audit item keyed to a 対策基準 section, as another app lists it."""
+
+    source: ItemSource
+    code: str
+    text: str
+    respondent: str
+    is_priority: bool
+
+
+def items_for_section(section_code: str, *, user: object) -> tuple[LinkedItem, ...]:
+    """Return the active checklist and audit items of section ``section_code`` that ``user`` may see.
+
+    The checklist is open to every member of staff; audit items (procedures and example evidence)
+    only to those who plan or run audits.
+    """
+    items: list[LinkedItem] = []
+    if can(user, "inspections.view_catalogue"):
+        items.extend(
+            LinkedItem(
+                ItemSource.CHECKLIST,
+                i.code,
+                i.question,
+                i.get_respondent_type_display(),
+                i.is_priority,
+            )
+            for i in ChecklistItem.objects.filter(section__code=section_code, is_active=True).order_by(
+                "order", "code"
+            )
+        )
+    if can(user, "inspections.view_audits") or can(user, "inspections.manage_audits"):
+        items.extend(
+            LinkedItem(ItemSource.AUDIT, a.code, a.title, "", a.is_priority)
+            for a in AuditItem.objects.filter(section__code=section_code, is_active=True).order_by("code")
+        )
+    return tuple(items)

@@ -10,13 +10,38 @@ from mamori.core.models import Person
 DATA = Path(__file__).resolve().parent / "demo_data"
 
 
-def load_demo() -> None:
-    """Load the demo zone model, its configurations and one finished verification; only into an empty model."""
-    from mamori.network import services
-    from mamori.network.models import AllowedFlow, Device, VerificationRun, Zone
+# Network systems of the demo model that are systems of the demo asset register (assets/demo.py).
+REGISTER_LINKS = {"jyuki-server": "SYS-000001", "mail-relay": "SYS-000005"}
 
-    if Zone.objects.exists():
-        return
+
+def load_demo() -> None:
+    """Load the demo zone model, its configurations and one finished verification; only into an empty model.
+
+    Then link the demo systems to the asset register's systems where they are still unlinked.
+    """
+    from mamori.network.models import Zone
+
+    if not Zone.objects.exists():
+        _load_model()
+    _link_register_systems()
+
+
+def _link_register_systems() -> None:
+    from mamori.assets.services import find_system
+    from mamori.network import services
+    from mamori.network.models import NetworkSystem
+
+    for key, code in REGISTER_LINKS.items():
+        system = NetworkSystem.objects.filter(key=key, register_system__isnull=True).first()
+        register = find_system(code)
+        if system is not None and register is not None:
+            services.link_register_system(system, register, actor=None)
+
+
+def _load_model() -> None:
+    from mamori.network import services
+    from mamori.network.models import AllowedFlow, Device, VerificationRun
+
     services.import_model_yaml((DATA / "MODEL.yaml").read_text(encoding="utf-8"), actor=None)
     ciso = Person.objects.filter(employee_number="100001").first()
     for flow in AllowedFlow.objects.all():

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mamori.assets.services import register_systems
 from mamori.network.models import AllowedFlow, Device, NetworkPlan, NetworkSystem, Segment, Zone
 
 _SERVICE = re.compile(r"^(any|(tcp|udp|icmp|sctp|\d{1,3})(/\d{1,5}(-\d{1,5})?)?)$", re.IGNORECASE)
@@ -52,8 +53,16 @@ class SegmentForm(forms.ModelForm):
 class SystemForm(forms.ModelForm):
     class Meta:
         model = NetworkSystem
-        fields = ["key", "name", "zone", "role", "addresses", "asset_reference"]
+        fields = ["key", "name", "zone", "role", "addresses", "register_system"]
         widgets = {"addresses": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["register_system"]
+        field.queryset = register_systems()  # type: ignore[attr-defined]
+        field.empty_label = "（台帳のシステムと結び付けない）"  # type: ignore[attr-defined]
+        field.label_from_instance = lambda s: f"{s.code} {s.name}（{s.zone or 'ゾーン未設定'}）"  # type: ignore[attr-defined]
+        field.help_text = "情報資産台帳に登録された情報システムから選びます。"
 
     def clean_addresses(self) -> str:
         return _networks(self.cleaned_data["addresses"], "アドレス")

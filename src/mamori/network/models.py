@@ -104,8 +104,14 @@ class NetworkSystem(models.Model):
     zone = models.ForeignKey(Zone, verbose_name="ゾーン", on_delete=models.PROTECT, related_name="systems")
     role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.OTHER)
     addresses = models.TextField("アドレス（1行に1つ）")
-    asset_reference = models.CharField(
-        "情報資産台帳のシステム", max_length=100, blank=True, help_text="台帳のシステム名またはコード"
+    # The asset register (mamori.assets) owns information systems; a network system names the one it is.
+    register_system = models.ForeignKey(
+        "assets.System",
+        verbose_name="情報資産台帳のシステム",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
+from mamori.assets.models import System
 from mamori.core import audit
 from mamori.netcheck import NetcheckError
 from mamori.netcheck.model import load_model
@@ -86,6 +88,12 @@ def import_model_yaml(text: str, *, actor: object) -> dict[str, int]:
         plan = NetworkPlan.current()
         plan.network_model = str(model.network_model)
         plan.save()
+        # Keep each system's link to the asset register across a re-import (matched by its id).
+        links = dict(
+            NetworkSystem.objects.filter(register_system__isnull=False).values_list(
+                "key", "register_system_id"
+            )
+        )
         AllowedFlow.objects.all().delete()
         NetworkSystem.objects.all().delete()
         Segment.objects.all().delete()
@@ -106,6 +114,7 @@ def import_model_yaml(text: str, *, actor: object) -> dict[str, int]:
                 zone=zones[system.zone],
                 role=str(system.role),
                 addresses="\n".join(str(a) for a in system.addresses),
+                register_system_id=links.get(system.id),
             )
         for flow in model.allowed_flows:
             services = ", ".join(s.text for s in flow.services) or "any"
@@ -242,3 +251,133 @@ def compare_runs(current: VerificationRun, previous: VerificationRun | None) -> 
         "new": [v for k, v in now.items() if k not in before],
         "resolved": [v for k, v in before.items() if k not in now],
     }
+
+
+# --- links to the asset register (mamori.assets owns information systems) -------------------------
+
+# The asset register's zone kinds, spelled as the netcheck engine spells them; custom zones compare
+# by nothing (a municipality's own zone has no fixed meaning to check against).
+REGISTER_ZONE_KINDS = {
+    "my_number": Zone.Kind.MYNUMBER,
+    "lgwan": Zone.Kind.LGWAN,
+    "internet": Zone.Kind.INTERNET,
+    "standalone": Zone.Kind.ISOLATED,
+}
+
+
+@dataclass(frozen=True)
+class ZoneVerdict:
+    """What the latest finished verification says about the traffic into and out of one zone."""
+
+    run_id: int | None
+    finished_at: dt.datetime | None
+    definite: int
+    possible: int
+
+    @property
+    def verified(self) -> bool:
+        return self.run_id is not None
+
+    @property
+    def label(self) -> str:
+        if self.run_id is None:
+            return "未検証"
+        if self.definite or self.possible:
+            return f"違反 {self.definite}件・可能性 {self.possible}件"
+        return "違反なし"
+
+
+@dataclass(frozen=True)
+class NetworkProfile:
+    """How one register system appears in the zone model: its network systems, addresses and zones."""
+
+    key: str
+    name: str
+    zone_key: str
+    zone_label: str
+    addresses: tuple[str, ...]
+    verdict: ZoneVerdict
+
+
+@dataclass(frozen=True)
+class ZoneMismatch:
+    """A register system whose zone kind disagrees with the zone of the network system linked to it."""
+
+    network_system: NetworkSystem
+    register_zone: str
+    network_zone: str
+    fix: str
+
+
+def link_register_system(system: NetworkSystem, register_system: System | None, *, actor: object) -> None:
+    """Link a network system to an asset register system (or unlink it with ``None``)."""
+    with transaction.atomic(), audit.acting_as(actor, via="web" if actor is not None else "cli"):
+        system.register_system = register_system
+        system.save(update_fields=["register_system"])
+
+
+def zone_verdict(zone_key: str) -> ZoneVerdict:
+    """Return the latest finished verification's violations that start or end in zone ``zone_key``."""
+    run = VerificationRun.objects.filter(status=VerificationRun.Status.DONE).first()
+    if run is None:
+        return ZoneVerdict(None, None, 0, 0)
+    touching = [
+        v
+        for v in (run.result or {}).get("violations", [])
+        if zone_key in (v.get("from_zone"), v.get("to_zone"))
+    ]
+    definite = sum(1 for v in touching if v.get("certainty") == "definite")
+    return ZoneVerdict(run.pk, run.finished_at, definite, len(touching) - definite)
+
+
+def network_profiles_of(register_system: System) -> list[NetworkProfile]:
+    """Return the network systems linked to ``register_system`` (an asset register system)."""
+    systems = NetworkSystem.objects.filter(register_system=register_system).select_related("zone")
+    verdicts: dict[str, ZoneVerdict] = {}
+    profiles = []
+    for system in systems:
+        if system.zone.key not in verdicts:
+            verdicts[system.zone.key] = zone_verdict(system.zone.key)
+        profiles.append(
+            NetworkProfile(
+                key=system.key,
+                name=str(system),
+                zone_key=system.zone.key,
+                zone_label=system.zone.label,
+                addresses=tuple(system.address_list()),
+                verdict=verdicts[system.zone.key],
+            )
+        )
+    return profiles
+
+
+def zone_mismatches(systems: Sequence[NetworkSystem] | None = None) -> list[ZoneMismatch]:
+    """Return the linked register systems whose zone kind disagrees with their network system's zone."""
+    rows = (
+        systems
+        if systems is not None
+        else NetworkSystem.objects.filter(register_system__isnull=False).select_related(
+            "zone", "register_system__zone"
+        )
+    )
+    found = []
+    for system in rows:
+        register = system.register_system
+        if register is None or register.zone is None:
+            continue
+        expected = REGISTER_ZONE_KINDS.get(register.zone.kind)
+        if expected is None or system.zone.kind == Zone.Kind.CUSTOM or expected == system.zone.kind:
+            continue
+        found.append(
+            ZoneMismatch(
+                network_system=system,
+                register_zone=register.zone.name,
+                network_zone=system.zone.label,
+                fix=(
+                    f"情報資産台帳では「{register.name}」は{register.zone.name}ですが、ゾーンモデルのシステム"
+                    f"「{system}」は{system.zone.label}にあります。実際の配置を確認し、台帳のゾーンか"
+                    "ゾーンモデルのシステムのゾーン（またはアドレス）のどちらかを正してください。"
+                ),
+            )
+        )
+    return found

@@ -39,6 +39,7 @@ def _require(request: HttpRequest, action: str) -> None:
 def overview(request: HttpRequest) -> HttpResponse:
     _require(request, "network.view")
     latest = VerificationRun.objects.filter(status=VerificationRun.Status.DONE).first()
+    systems = list(NetworkSystem.objects.select_related("zone", "register_system__zone"))
     return render(
         request,
         "network/overview.html",
@@ -46,7 +47,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "plan": NetworkPlan.current(),
             "zones": Zone.objects.all(),
             "segments": Segment.objects.select_related("zone"),
-            "systems": NetworkSystem.objects.select_related("zone"),
+            "systems": systems,
+            "mismatches": services.zone_mismatches(systems),
             "flows": AllowedFlow.objects.select_related("approver"),
             "devices": Device.objects.prefetch_related("configs"),
             "diagram": diagram.draw((latest.result or {}).get("violations", []) if latest else []),

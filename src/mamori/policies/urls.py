@@ -20,6 +20,7 @@ urlpatterns = [
     path("policies/triggers/", documents.triggers, name="triggers"),
     path("policies/standard/", standard.standard_tree, name="standard_tree"),
     path("policies/standard/<str:code>/", standard.standard_edit, name="standard_edit"),
+    path("policies/standard/<str:code>/links/", standard.standard_section, name="standard_section"),
     path("policies/<int:pk>/", documents.document_detail, name="document"),
     path("policies/<int:pk>/settings/", documents.document_settings, name="settings"),
     path("policies/<int:pk>/draft/", documents.start_draft, name="start_draft"),

@@ -14,6 +14,7 @@ from mamori.assets.access import MANAGE, VIEW_SYSTEMS, get_system_for, manageabl
 from mamori.assets.forms import SystemForm
 from mamori.assets.models import System, Zone
 from mamori.core.permissions import can
+from mamori.network.services import network_profiles_of
 
 
 @login_required
@@ -43,6 +44,8 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(systems=system)
             .select_related("confidentiality", "unit"),
             "can_manage": can(request.user, MANAGE, system),
+            # Addresses and verdicts are network data: shown only to those the network app lets see them.
+            "network": network_profiles_of(system) if can(request.user, "network.view") else None,
         },
     )
 

@@ -40,8 +40,11 @@ class AuditPlan(models.Model):
     title = models.CharField("名称", max_length=200)
     scope = models.TextField("監査の範囲・目的")
     units = models.ManyToManyField("core.Unit", verbose_name="対象組織", related_name="+")
-    # Systems are free text until the asset register app owns them.
-    systems = models.TextField("対象システム", blank=True, help_text="1行に1システム")
+    register_systems = models.ManyToManyField(
+        "assets.System", verbose_name="対象システム", blank=True, related_name="+"
+    )
+    # Only plans made before the link to the register: system names the register does not hold.
+    systems = models.TextField("対象システム（台帳にない旧記録）", blank=True, help_text="1行に1システム")
     items = models.ManyToManyField(AuditItem, verbose_name="監査項目", related_name="plans", blank=True)
     starts_on = models.DateField("開始日")
     ends_on = models.DateField("終了日")
@@ -63,7 +66,9 @@ class AuditPlan(models.Model):
         return None
 
     def system_list(self) -> list[str]:
-        return [line.strip() for line in self.systems.splitlines() if line.strip()]
+        """Return the names of the audited systems: the register's, then any older free-text names."""
+        names = [str(s) for s in self.register_systems.all()]
+        return names + [line.strip() for line in self.systems.splitlines() if line.strip()]
 
 
 class AuditorAssignment(models.Model):

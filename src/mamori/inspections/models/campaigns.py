@@ -95,9 +95,17 @@ class AnswerSheet(models.Model):
     )
     unit = models.ForeignKey("core.Unit", verbose_name="組織", on_delete=models.PROTECT, related_name="+")
     respondent_type = models.CharField("回答者区分", max_length=10, choices=RespondentType.choices)
-    # The system a 情報システム管理者 answers for. Free text until the asset register (another app)
-    # owns systems; it will then point at the register's system record.
-    system_ref = models.CharField("対象システム", max_length=200, blank=True)
+    # The asset register's system a 情報システム管理者 answers for (None: the unit as a whole).
+    system = models.ForeignKey(
+        "assets.System",
+        verbose_name="対象システム",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Only sheets created before the link to the register, naming a system the register does not hold.
+    system_ref = models.CharField("対象システム（台帳にない旧記録）", max_length=200, blank=True)
     status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
     reviewed_at = models.DateTimeField("確認日時", null=True, blank=True)
@@ -115,8 +123,15 @@ class AnswerSheet(models.Model):
         ordering = ["unit__path", "respondent_type", "person__employee_number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "person", "respondent_type", "unit", "system_ref"], name="sheet_once"
-            )
+                fields=["campaign", "person", "respondent_type", "unit", "system_ref"],
+                condition=models.Q(system__isnull=True),
+                name="sheet_once",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "person", "respondent_type", "system"],
+                condition=models.Q(system__isnull=False),
+                name="sheet_once_per_system",
+            ),
         ]
         verbose_name = "点検票"
         verbose_name_plural = "点検票"
@@ -126,6 +141,11 @@ class AnswerSheet(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:sheet", args=[self.pk])
+
+    @property
+    def system_label(self) -> str:
+        """Return the name of the system this sheet answers for ('' for a unit or a person)."""
+        return self.system.name if self.system_id and self.system else self.system_ref
 
     @property
     def is_editable(self) -> bool:

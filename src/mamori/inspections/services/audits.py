@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from mamori.assets.models import System
 from mamori.core.models import Person, RoleAssignment, Unit
 from mamori.core.permissions import can
 from mamori.inspections.errors import AuditorNotIndependent, InspectionError, NotAllowed
@@ -45,12 +46,12 @@ def create_plan(
     title: str,
     scope: str,
     units: Sequence[Unit],
-    systems: str,
+    systems: Sequence[System],
     items: Sequence[AuditItem],
     starts_on: dt.date,
     ends_on: dt.date,
 ) -> AuditPlan:
-    """Create the audit plan of a 年度."""
+    """Create the audit plan of a 年度; ``systems`` are the asset register's systems it audits."""
     require(actor, "inspections.manage_audits")
     if ends_on < starts_on:
         raise InspectionError("終了日は開始日より後にしてください。", code="bad_dates")
@@ -60,11 +61,11 @@ def create_plan(
         fiscal_year=fiscal_year,
         title=title.strip(),
         scope=scope.strip(),
-        systems=systems.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
     )
     plan.units.set(units)
+    plan.register_systems.set(systems)
     plan.items.set(items)
     return plan
 

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from mamori.assets.models import System
+from mamori.assets.services import find_system, register_systems
 from mamori.core import audit
 from mamori.core.models import Person, RoleAssignment, Unit
 from mamori.core.permissions import can
@@ -44,44 +46,65 @@ def _respondents(unit: Unit, respondent_type: str, on: dt.date) -> list[Person]:
     return list({a.person_id: a.person for a in assignments}.values())
 
 
+def system_respondents(system: System, on: dt.date) -> list[Person]:
+    """Return who answers for a register system: its 情報システム管理者 and the unit's system managers.
+
+    The register names one manager per system; the role assignments of the owning unit add deputies
+    and cover a system whose named manager has left.
+    """
+    people = {p.pk: p for p in _respondents(system.unit, RespondentType.SYSTEM, on)}
+    if system.manager is not None and system.manager.is_active:
+        people.setdefault(system.manager.pk, system.manager)
+    return sorted(people.values(), key=lambda p: p.employee_number)
+
+
+def _home_unit(system: System, units: Sequence[Unit]) -> Unit | None:
+    """Return the deepest chosen unit that holds ``system``'s owning unit."""
+    holding = [u for u in units if system.unit.is_within(u)]
+    return max(holding, key=lambda u: len(u.path)) if holding else None
+
+
 def _add_sheets(
     campaign: Campaign,
     units: Sequence[Unit],
     respondent_types: Iterable[str],
-    systems: Mapping[int, Sequence[str]] | None = None,
+    systems: Sequence[System] = (),
 ) -> int:
     items_by_type: dict[str, list[CampaignItem]] = {}
     for ci in campaign.items.all():
         items_by_type.setdefault(ci.respondent_type, []).append(ci)
+    systems_by_unit: dict[int, list[System]] = {}
+    for system in systems:
+        home = _home_unit(system, units)
+        if home is not None:
+            systems_by_unit.setdefault(home.pk, []).append(system)
     answers: list[Answer] = []
     n_sheets = 0
+
+    def add(person: Person, unit: Unit, respondent_type: str, system: System | None) -> None:
+        nonlocal n_sheets
+        sheet = AnswerSheet.objects.create(
+            campaign=campaign, person=person, unit=unit, respondent_type=respondent_type, system=system
+        )
+        n_sheets += 1
+        answers.extend(
+            Answer(sheet=sheet, campaign_item=ci, campaign=campaign, unit=unit, section_id=ci.section_id)
+            for ci in items_by_type[respondent_type]
+        )
+
     for unit in units:
         for respondent_type in respondent_types:
-            items = items_by_type.get(respondent_type, [])
-            if not items:
+            if not items_by_type.get(respondent_type):
                 continue
-            # A system manager answers once per named system of the unit, or once for the unit.
-            refs = list((systems or {}).get(unit.pk, [])) if respondent_type == RespondentType.SYSTEM else []
+            chosen = systems_by_unit.get(unit.pk, []) if respondent_type == RespondentType.SYSTEM else []
+            if chosen:
+                # One sheet per register system, answered by whoever manages that system.
+                for system in chosen:
+                    for person in system_respondents(system, campaign.opens_on):
+                        add(person, unit, respondent_type, system)
+                continue
             for person in _respondents(unit, respondent_type, campaign.opens_on):
-                for ref in refs or [""]:
-                    sheet = AnswerSheet.objects.create(
-                        campaign=campaign,
-                        person=person,
-                        unit=unit,
-                        respondent_type=respondent_type,
-                        system_ref=ref,
-                    )
-                    n_sheets += 1
-                    answers.extend(
-                        Answer(
-                            sheet=sheet,
-                            campaign_item=ci,
-                            campaign=campaign,
-                            unit=unit,
-                            section_id=ci.section_id,
-                        )
-                        for ci in items
-                    )
+                add(person, unit, respondent_type, None)
     Answer.objects.bulk_create(answers, batch_size=2000)
     audit.record(
         "create",
@@ -112,12 +135,13 @@ def create_campaign(
     items: Iterable[ChecklistItem],
     previous: Campaign | None = None,
     show_previous_answers: bool = False,
-    systems: Mapping[int, Sequence[str]] | None = None,
+    systems: Sequence[System] = (),
 ) -> Campaign:
     """Create a draft campaign with its items and one sheet per respondent in the chosen units.
 
-    ``systems`` maps a unit id to the names of its systems: its 情報システム管理者 then answers one sheet
-    per system. Names are free text until the asset register owns systems.
+    ``systems`` are asset register systems of the chosen units: each is answered on its own sheet by its
+    情報システム管理者 (the register's manager and the owning unit's system managers). A chosen unit
+    holding none of them gets one system sheet per system manager, as before.
     """
     require(actor, "inspections.manage_campaigns")
     _check_dates(fiscal_year, opens_on, closes_on)
@@ -126,6 +150,13 @@ def create_campaign(
         raise InspectionError("点検項目を1件以上選んでください。", code="no_items")
     if not units:
         raise InspectionError("対象組織を1つ以上選んでください。", code="no_units")
+    outside = [s.name for s in systems if _home_unit(s, units) is None]
+    if outside:
+        raise InspectionError(
+            f"対象組織に含まれないシステムが選ばれています: {'、'.join(outside)}。"
+            "所管課を対象組織に加えるか、選択を外してください。",
+            code="system_outside_units",
+        )
     campaign = Campaign.objects.create(
         fiscal_year=fiscal_year,
         title=title.strip() or f"{fiscal_year}年度 情報セキュリティ自己点検",
@@ -167,14 +198,22 @@ def create_campaign_from(
 ) -> Campaign:
     """Start a campaign from last year's: the same units, respondent types and (still active) items."""
     item_ids = previous.items.values_list("item_id", flat=True)
-    systems: dict[int, list[str]] = {}
-    for unit_id, ref in (
-        previous.sheets.filter(respondent_type=RespondentType.SYSTEM)
+    system_ids = set(
+        previous.sheets.filter(respondent_type=RespondentType.SYSTEM, system__isnull=False).values_list(
+            "system_id", flat=True
+        )
+    )
+    # Sheets older than the register link name their system in text; carry those the register knows.
+    for ref in (
+        previous.sheets.filter(respondent_type=RespondentType.SYSTEM, system__isnull=True)
         .exclude(system_ref="")
-        .values_list("unit_id", "system_ref")
+        .values_list("system_ref", flat=True)
         .distinct()
     ):
-        systems.setdefault(unit_id, []).append(ref)
+        match = find_system(ref)
+        if match is not None:
+            system_ids.add(match.pk)
+    systems = list(register_systems().filter(pk__in=system_ids))
     types = sorted(set(previous.items.values_list("respondent_type", flat=True)))
     return create_campaign(
         actor=actor,
@@ -216,6 +255,36 @@ def close_campaign(campaign: Campaign, *, actor: object) -> None:
         raise InspectionError("実施中の自己点検だけを終了できます。", code="not_open")
     campaign.status = Campaign.Status.CLOSED
     campaign.save()
+    raise_review_triggers(campaign, actor=actor)
+
+
+def raise_review_triggers(campaign: Campaign, *, actor: object) -> list[str]:
+    """Ask the policy section to review each section whose evidence needs it after ``campaign``.
+
+    Returns the section codes; the policies app keeps one trigger per section and campaign, so
+    calling this again adds nothing.
+    """
+    from mamori.inspections.review import section_evidence
+    from mamori.policies.services import raise_review_trigger
+
+    codes = sorted(set(campaign.items.values_list("section__code", flat=True)))
+    raised = []
+    for code in codes:
+        evidence = section_evidence(code)
+        if not evidence.needs_review:
+            continue
+        score = "－" if evidence.latest_score is None else f"{evidence.latest_score:.0f}%"
+        raise_review_trigger(
+            actor=actor,
+            section_code=code,
+            reason=(
+                f"{campaign.title}の結果、見直しが必要です（実施率 {score}・未対応の指摘 "
+                f"{evidence.open_findings}件・未完了の是正措置 {len(evidence.open_actions)}件）。"
+            ),
+            source=campaign,
+        )
+        raised.append(code)
+    return raised
 
 
 PENDING = (AnswerSheet.Status.NOT_STARTED, AnswerSheet.Status.IN_PROGRESS, AnswerSheet.Status.RETURNED)

@@ -16,6 +16,7 @@ from mamori.inspections.models import Answer, AnswerValue, AuditPlan, Corrective
 from mamori.inspections.services._guards import person_or_refuse, require
 from mamori.inspections.services.audits import is_auditor_of
 from mamori.policies.models import StandardSection
+from mamori.policies.services import raise_review_trigger
 
 
 def _check_severity(severity: str) -> None:
@@ -68,7 +69,7 @@ def raise_audit_finding(
     _check_severity(severity)
     if not title.strip():
         raise InspectionError("指摘事項を入力してください。", code="title_required")
-    return Finding.objects.create(
+    finding = Finding.objects.create(
         source=Finding.Source.AUDIT,
         plan=plan,
         section=section,
@@ -78,6 +79,14 @@ def raise_audit_finding(
         severity=severity,
         raised_by=person_or_refuse(actor),
     )
+    # An audit finding is a reason to review its section of the 対策基準 (issue 4 item 7).
+    raise_review_trigger(
+        actor=actor,
+        section_code=section.code,
+        reason=f"{plan.title}で{unit.name}に指摘（重要度: {finding.get_severity_display()}）: {finding.title}",
+        source=finding,
+    )
+    return finding
 
 
 def _can_manage(actor: object, finding: Finding) -> bool:

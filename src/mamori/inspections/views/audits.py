@@ -44,7 +44,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             plan = services.create_plan(
-                actor=request.user, **{**data, "units": list(data["units"]), "items": list(data["items"])}
+                actor=request.user,
+                **{
+                    **data,
+                    "units": list(data["units"]),
+                    "systems": list(data["systems"]),
+                    "items": list(data["items"]),
+                },
             )
         except InspectionError as exc:
             form.add_error(None, exc.message)

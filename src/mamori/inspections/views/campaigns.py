@@ -24,7 +24,7 @@ def index(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     my_sheets = (
         AnswerSheet.objects.filter(person=person)
-        .select_related("campaign", "unit")
+        .select_related("campaign", "unit", "system")
         .order_by("-campaign__fiscal_year")
         if person is not None
         else AnswerSheet.objects.none()
@@ -66,7 +66,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 units=list(data["units"]),
                 respondent_types=data["respondent_types"],
                 items=form.chosen_items(),
-                systems=data["systems"],
+                systems=list(data["systems"]),
             )
         except InspectionError as exc:
             form.add_error(None, exc.message)
@@ -106,7 +106,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         None if manage else list(campaign.sheets.filter(scope).values_list("unit_id", flat=True).distinct())
     )
     results = campaign_results(campaign, unit_ids=unit_ids, weakest=0)
-    sheets = campaign.sheets.filter(scope).select_related("person", "unit")
+    sheets = campaign.sheets.filter(scope).select_related("person", "unit", "system")
     return render(
         request,
         "inspections/campaign_detail.html",
@@ -151,6 +151,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     sheets = (
         AnswerSheet.objects.filter(scope, status=AnswerSheet.Status.SUBMITTED)
         .exclude(person=person)
-        .select_related("campaign", "person", "unit")
+        .select_related("campaign", "person", "unit", "system")
     )
     return render(request, "inspections/review_queue.html", {"sheets": sheets})

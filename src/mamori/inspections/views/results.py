@@ -106,7 +106,9 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
     unit_ids = _unit_ids(request, campaign)
     answers = (
         Answer.objects.filter(campaign=campaign)
-        .select_related("unit", "sheet__person", "campaign_item__item", "campaign_item__section")
+        .select_related(
+            "unit", "sheet__person", "sheet__system", "campaign_item__item", "campaign_item__section"
+        )
         .prefetch_related("evidence")
         .order_by("unit__path", "sheet__person__employee_number", "campaign_item__order")
     )
@@ -118,7 +120,7 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
             a.sheet.person.full_name,
             a.sheet.person.employee_number,
             a.sheet.get_respondent_type_display(),
-            a.sheet.system_ref,
+            a.sheet.system_label,
             a.sheet.get_status_display(),
             a.campaign_item.item.code,
             a.campaign_item.section.code,

@@ -25,8 +25,10 @@ def _previous_answers(sheet: AnswerSheet) -> dict[int, Answer]:
     if previous is None or not sheet.campaign.show_previous_answers:
         return {}
     candidates = AnswerSheet.objects.filter(
-        campaign=previous, respondent_type=sheet.respondent_type, system_ref=sheet.system_ref
+        campaign=previous, respondent_type=sheet.respondent_type, system=sheet.system
     )
+    if sheet.system_id is None:
+        candidates = candidates.filter(system_ref=sheet.system_ref)
     old = candidates.filter(person=sheet.person).first()
     if old is None and sheet.respondent_type != "staff":
         # Staff rotate: the new section head sees what the unit answered last year.

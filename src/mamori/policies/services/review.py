@@ -36,15 +36,26 @@ def raise_review_trigger(
     source: models.Model | None = None,
     document: PolicyDocument | None = None,
 ) -> ReviewTrigger:
-    """Ask for a policy review of a 対策基準 section (called by the audit and self-inspection apps)."""
+    """Ask for a policy review of a 対策基準 section (called by the audit and self-inspection apps).
+
+    With a ``source``, one trigger per section and source: asking again returns the trigger raised
+    before (resolved or not), so a caller may repeat itself without piling up duplicates.
+    """
     standard = StandardSection.objects.filter(code=section_code).first()
     if standard is None:
         raise PolicyActionError("unknown_section", f"対策基準の節「{section_code}」がありません。")
+    source_type = ContentType.objects.get_for_model(source) if source is not None else None
+    if source is not None:
+        earlier = ReviewTrigger.objects.filter(
+            standard_section=standard, source_type=source_type, source_id=str(source.pk)
+        ).first()
+        if earlier is not None:
+            return earlier
     return ReviewTrigger.objects.create(
         standard_section=standard,
         document=document,
         reason=reason,
-        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_type=source_type,
         source_id=str(source.pk) if source is not None else "",
         source_label=str(source)[:255] if source is not None else "",
     )

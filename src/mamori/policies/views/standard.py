@@ -8,8 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from mamori.core.permissions import can
+from mamori.assets.services import assets_for_section
+from mamori.core.permissions import can, person_of
+from mamori.inspections.review import ItemSource, items_for_section
 from mamori.policies import services
 from mamori.policies.models import ReviewTrigger, Section, SectionLink, StandardSection, VersionStatus
 from mamori.policies.views._common import crumbs, post_text, require
@@ -94,4 +97,30 @@ def standard_edit(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "policies/standard_edit.html",
         {"section": section, "crumbs": crumbs(("対策基準の節", "/policies/standard/"), (section.code, ""))},
+    )
+
+
+@login_required
+def standard_section(request: HttpRequest, code: str) -> HttpResponse:
+    """Show what the other registers link to one section: assets, checklist items and audit items.
+
+    Every member of staff reads the 対策基準, so every member may open the page; each list is
+    narrowed by the app that owns it to what this user may see there.
+    """
+    if person_of(request.user) is None and not can(request.user, "policies.read_all"):
+        raise Http404
+    section = get_object_or_404(StandardSection, code=code)
+    items = items_for_section(section.code, user=request.user)
+    return render(
+        request,
+        "policies/standard_section.html",
+        {
+            "section": section,
+            "assets": list(assets_for_section(section.code, user=request.user)[:200]),
+            "checklist_items": [i for i in items if i.source == ItemSource.CHECKLIST],
+            "audit_items": [i for i in items if i.source == ItemSource.AUDIT],
+            "can_review_input": can(request.user, "inspections.view_review_input"),
+            "can_manage": can(request.user, "policies.manage_standard"),
+            "crumbs": crumbs(("対策基準の節", reverse("policies:standard_tree")), (section.code, "")),
+        },
     )

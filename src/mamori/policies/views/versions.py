@@ -62,6 +62,8 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             and can(request.user, "policies.approve"),
             "can_comment": can_see_drafts(request.user) and not version.is_approved,
             "can_receipts": version.is_approved and can(request.user, "policies.view_receipts"),
+            # The inspections app's review input per section (issue 8 item 6), for those it shows it to.
+            "can_review_input": can(request.user, "inspections.view_review_input"),
             "approve_form": ApproveForm(),
             "comment_form": CommentForm(),
             "crumbs": crumbs((document.title, document.get_absolute_url()), (version.label, "")),
