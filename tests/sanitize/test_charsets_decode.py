@@ -121,7 +121,14 @@ def test_jis_roman_shows_backslash_and_tilde_as_mail_clients_do() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FFF), max_size=60))
+# ¥ and ‾ are left out: Python encodes them as JIS-Roman 0x5C/0x7E, which the decoder deliberately reads
+# as "\\" and "~" (paths and URLs in Japanese mail; see the test above), so they do not round-trip.
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FFF, exclude_characters="¥‾"),
+        max_size=60,
+    )
+)
 def test_fast_and_careful_iso2022jp_paths_agree(text: str) -> None:
     try:
         data = text.encode("iso2022_jp")
