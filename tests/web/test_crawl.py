@@ -1,0 +1,411 @@
+"""Crawl the whole web UI as every demo login and check each page a user can reach.
+
+The demo city and every app's demo data are loaded once per test with ``prepare``; each login starts at
+the dashboard and follows same-site links reachable by GET. Every page must answer without a server
+error, be Japanese, keep to the content security policy (no inline script or style) and be usable with
+assistive technology (labelled form controls, one ``<h1>``, described images). A handful of sensitive
+URLs are checked against the permission rules, which are the oracle for who may reach them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+
+DEMO_LOGINS = (
+    "admin",
+    "ciso",
+    "seisaku",
+    "seisaku-kacho",
+    "shimin-kacho",
+    "staff",
+    "sysadmin",
+    "auditor",
+    "audit-lead",
+)
+MAX_URLS_PER_USER = 400
+# Detail pages of one kind look alike: a few of each URL pattern prove the template, the rest only
+# cost time. Query-string variants (filters, pages) count separately so pagination is followed.
+MAX_PER_PATTERN = 4
+# Django's own English texts that must never reach a Japanese user.
+ENGLISH_TEXTS = (
+    "This field is required.",
+    "Enter a valid",
+    "Select a valid choice",
+    "Ensure this value",
+    "Page not found",
+    "Not Found",
+    "Forbidden",
+    "Server Error",
+    "Bad Request",
+    "CSRF verification failed",
+    "The requested resource was not found",
+)
+UNLABELLED_TYPES = {"hidden", "submit", "button", "image", "reset"}
+# Paths whose links are not pages of the application: the logout form is POST-only, the REST API and
+# its schema are machine interfaces with their own tests (tests/api), static files are not HTML.
+SKIP_PREFIXES = ("/static/", "/media/", "/api/v1/", "/accounts/logout/")
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    """Load the full demo (every app) and return its logins by username."""
+    monkeypatch.setenv("MAMORI_ADMIN_PASSWORD", "crawl-Admin-Passw0rd")
+    monkeypatch.setenv("MAMORI_DEMO_PASSWORD", "crawl-Demo-Passw0rd")
+    from mamori.core.cli import prepare
+
+    prepare(verbose=False)
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)}
+    assert set(users) == set(DEMO_LOGINS), f"demo logins missing: {set(DEMO_LOGINS) - set(users)}"
+    return users
+
+
+def verified_client(user) -> Client:
+    """Return a client logged in as ``user`` with a verified second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="crawl", confirmed=True
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@dataclass
+class Page:
+    """What the checks need to know about one HTML page."""
+
+    links: list[str] = field(default_factory=list)
+    html_lang: str | None = None
+    h1_count: int = 0
+    title_text: str = ""
+    inline_scripts: int = 0
+    style_attributes: list[str] = field(default_factory=list)
+    event_attributes: list[str] = field(default_factory=list)
+    controls: list[dict[str, str | None]] = field(default_factory=list)
+    label_for: set[str] = field(default_factory=set)
+    undescribed_images: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+class PageParser(HTMLParser):
+    """Collect links, landmarks and accessibility facts from one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._label_depth = 0
+        self._in_title = False
+        self._skip_text = 0  # inside <script>/<style>
+        self._svg_stack: list[dict[str, object]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        page = self.page
+        if tag == "html":
+            page.html_lang = a.get("lang")
+        elif tag == "h1":
+            page.h1_count += 1
+        elif tag == "title" and not self._svg_stack:
+            self._in_title = True
+        elif tag == "a" and a.get("href"):
+            page.links.append(a["href"] or "")
+        elif tag == "script":
+            self._skip_text += 1
+            if not a.get("src") and a.get("type") != "application/json":
+                page.inline_scripts += 1
+        elif tag == "style":
+            self._skip_text += 1
+        elif tag == "label":
+            self._label_depth += 1
+            if a.get("for"):
+                page.label_for.add(a["for"] or "")
+        elif tag in {"input", "select", "textarea"}:
+            kind = (a.get("type") or "text").lower() if tag == "input" else tag
+            if kind not in UNLABELLED_TYPES:
+                page.controls.append(
+                    {
+                        "desc": f"<{tag} name={a.get('name')!r} id={a.get('id')!r}>",
+                        "id": a.get("id"),
+                        "aria": a.get("aria-label") or a.get("aria-labelledby"),
+                        "wrapped": "yes" if self._label_depth else None,
+                    }
+                )
+        elif tag == "img" and a.get("alt") is None:
+            page.undescribed_images.append(f"<img src={a.get('src')!r}>")
+        if tag == "svg":
+            self._svg_stack.append(
+                {"img": a.get("role") == "img", "named": bool(a.get("aria-label")), "title": False}
+            )
+        elif tag == "title" and self._svg_stack:
+            self._svg_stack[-1]["title"] = True
+        if "style" in a:
+            page.style_attributes.append(f"<{tag} style={a['style']!r}>")
+        for name, _ in attrs:
+            if name.startswith("on"):
+                page.event_attributes.append(f"<{tag} {name}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "svg":
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style"} and self._skip_text:
+            self._skip_text -= 1
+        elif tag == "label" and self._label_depth:
+            self._label_depth -= 1
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "svg" and self._svg_stack:
+            svg = self._svg_stack.pop()
+            if svg["img"] and not (svg["title"] or svg["named"]):
+                self.page.undescribed_images.append('<svg role="img"> without <title> or aria-label')
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title and not self._svg_stack:
+            self.page.title_text += data
+        elif not self._skip_text:
+            self.page.text.append(data)
+
+
+def page_problems(html: str) -> tuple[Page, list[str]]:
+    """Parse ``html`` and return it with every rule it breaks."""
+    parser = PageParser()
+    parser.feed(html)
+    page = parser.page
+    problems = []
+    if page.html_lang != "ja":
+        problems.append(f'<html lang> is {page.html_lang!r}, not "ja"')
+    if page.h1_count != 1:
+        problems.append(f"{page.h1_count} <h1> elements instead of exactly one")
+    if not page.title_text.strip():
+        problems.append("no <title> text")
+    if page.inline_scripts:
+        problems.append(f"{page.inline_scripts} inline <script> blocks (CSP forbids them)")
+    if page.style_attributes:
+        problems.append(f"style= attributes (CSP forbids them): {page.style_attributes[:3]}")
+    if page.event_attributes:
+        problems.append(f"inline event handlers (CSP forbids them): {page.event_attributes[:3]}")
+    unlabelled = [
+        c["desc"]
+        for c in page.controls
+        if not (c["wrapped"] or c["aria"] or (c["id"] and c["id"] in page.label_for))
+    ]
+    if unlabelled:
+        problems.append(f"form controls without a label: {unlabelled[:5]}")
+    if page.undescribed_images:
+        problems.append(f"images without a text alternative: {page.undescribed_images[:3]}")
+    text = " ".join(" ".join(page.text).split())
+    english = [phrase for phrase in ENGLISH_TEXTS if phrase in text]
+    if english:
+        problems.append(f"English-only error text shown to the user: {english}")
+    return page, problems
+
+
+def pattern_of(path: str) -> str:
+    """Return the URL pattern name of ``path`` (or the path with numbers blanked when unresolved)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return re.sub(r"\d+", "N", path)
+    return match.view_name
+
+
+@dataclass
+class CrawlResult:
+    statuses: dict[str, int] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def crawl(client: Client, start: str) -> CrawlResult:
+    """Visit same-site GET links breadth-first from ``start`` within the bounds set above."""
+    result = CrawlResult()
+    queue = [start]
+    seen = {start}
+    per_pattern: dict[tuple[str, bool], int] = defaultdict(int)
+    while queue and len(result.statuses) < MAX_URLS_PER_USER:
+        url = queue.pop(0)
+        response = client.get(url)
+        result.statuses[url] = response.status_code
+        if response.status_code >= 500:
+            result.problems[url].append(f"server error {response.status_code}")
+            continue
+        if response.status_code in {403, 404} and url != start:
+            # The page offered this link to the user: a link that leads nowhere is a defect too.
+            result.problems[url].append(f"a link shown to the user answers {response.status_code}")
+        if response.status_code in {301, 302, 303, 307, 308}:
+            target = urljoin(url, response["Location"])
+            for link in same_site([target]):
+                if link not in seen:
+                    seen.add(link)
+                    queue.append(link)
+            continue
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        page, problems = page_problems(response.content.decode())
+        result.problems[url].extend(problems)
+        for link in same_site(urljoin(url, href) for href in page.links):
+            if link in seen:
+                continue
+            seen.add(link)
+            key = (pattern_of(urlsplit(link).path), bool(urlsplit(link).query))
+            if per_pattern[key] >= MAX_PER_PATTERN:
+                continue
+            per_pattern[key] += 1
+            queue.append(link)
+    return result
+
+
+def same_site(urls) -> Iterator[str]:
+    """Yield the path+query of each URL that points into this site and is a page to crawl."""
+    for url in urls:
+        url, _ = urldefrag(url)
+        parts = urlsplit(url)
+        if parts.scheme not in {"", "http"} or parts.netloc not in {"", "testserver"}:
+            continue
+        if not parts.path.startswith("/") or parts.path.startswith(SKIP_PREFIXES):
+            continue
+        yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def report(problems: dict[str, list[str]]) -> str:
+    lines = []
+    for url, found in sorted(problems.items()):
+        for problem in found:
+            lines.append(f"{url}: {problem}")
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+def test_every_demo_login_reaches_only_sound_pages(demo):
+    """Each demo login crawls from the dashboard; every page it reaches passes every check."""
+    all_problems: dict[str, list[str]] = {}
+    reached: dict[str, set[str]] = {}
+    for username in DEMO_LOGINS:
+        result = crawl(verified_client(demo[username]), reverse("web:dashboard"))
+        reached[username] = {u for u, s in result.statuses.items() if s == 200}
+        for url, found in result.problems.items():
+            if found:
+                all_problems[f"[{username}] {url}"] = found
+        # The crawl must really get somewhere: the dashboard and the navigation areas.
+        assert len(reached[username]) >= 5, f"{username} reached only {sorted(reached[username])}"
+    assert not all_problems, "pages break the UI rules:\n" + report(all_problems)
+    # Roles see different things: the crawl reaches each role's areas and only those.
+    areas = {u: {pattern_of(urlsplit(url).path) for url in reached[u]} for u in DEMO_LOGINS}
+    assert "core:audit_log" in areas["ciso"] and "core:audit_log" in areas["auditor"]
+    assert "core:audit_log" not in areas["staff"]
+    assert "core:organisation_import" in areas["seisaku"]
+    assert "core:organisation_import" not in areas["staff"] | areas["shimin-kacho"] | areas["auditor"]
+    assert "network:edit" in areas["seisaku"] and "network:overview" in areas["sysadmin"]
+    assert not {"network:edit", "network:create", "network:overview"} & areas["staff"]
+    assert "quarantine:detail" in areas["staff"]  # the demo has mail for the member of staff
+
+
+def sensitive_urls(user) -> list[tuple[str, str, bool]]:
+    """Return (what, url, allowed) for the sensitive URLs, ``allowed`` decided by the permission rules."""
+    from mamori.core.permissions import can, person_of
+    from mamori.network.models import Zone
+    from mamori.policies.audience import admits_document, viewer_for
+    from mamori.policies.models import Audience, Layer, PolicyDocument
+    from mamori.quarantine.models import QuarantinedMessage
+
+    cases = [
+        ("監査証跡", reverse("core:audit_log"), can(user, "core.view_audit_log")),
+        ("組織の取込", reverse("core:organisation_import"), can(user, "core.manage_organisation")),
+        ("ネットワーク構成の追加", reverse("network:create", args=["zone"]), can(user, "network.manage")),
+        (
+            "ネットワーク構成の編集",
+            reverse("network:edit", args=["zone", Zone.objects.order_by("pk").first().pk]),
+            can(user, "network.manage"),
+        ),
+    ]
+    person = person_of(user)
+    for message in QuarantinedMessage.objects.prefetch_related("recipients__unit").order_by("pk"):
+        recipients = list(message.recipients.all())
+        if person is not None and any(r.person_id == person.pk for r in recipients):
+            continue  # the user's own mail is not "another person's"
+        allowed = any(can(user, "quarantine.view", r) for r in recipients)
+        cases.append(
+            ("他人宛ての隔離メール", reverse("quarantine:detail", args=[message.reference]), allowed)
+        )
+    viewer = viewer_for(user)
+    for document in PolicyDocument.objects.filter(layer=Layer.PROCEDURE).exclude(audience=Audience.PUBLIC):
+        allowed = admits_document(viewer, document)
+        cases.append(("非公開の実施手順", reverse("policies:document", args=[document.pk]), allowed))
+    return cases
+
+
+@pytest.mark.slow
+def test_sensitive_urls_answer_as_the_permission_rules_say(demo):
+    """Each login gets the sensitive pages the rules allow and a Japanese refusal for the others."""
+    wrong = []
+    denied_to_staff = set()
+    for username in DEMO_LOGINS:
+        user = demo[username]
+        client = verified_client(user)
+        for what, url, allowed in sensitive_urls(user):
+            response = client.get(url)
+            refused = response.status_code in {403, 404} or (
+                response.status_code == 302 and response["Location"].startswith(reverse("core:login"))
+            )
+            if allowed and response.status_code != 200:
+                wrong.append(f"{username} may see {what} {url} but got {response.status_code}")
+            elif not allowed and not refused:
+                wrong.append(f"{username} may not see {what} {url} but got {response.status_code}")
+            elif not allowed and response.status_code in {403, 404}:
+                _, problems = page_problems(response.content.decode())
+                wrong.extend(f"{username} {url} refusal page: {p}" for p in problems)
+            if username == "staff" and not allowed:
+                denied_to_staff.add(what)
+    assert not wrong, "\n".join(wrong)
+    # The demo must really exercise each denial for a plain member of staff, or the test proves nothing.
+    assert denied_to_staff == {
+        "監査証跡",
+        "組織の取込",
+        "ネットワーク構成の追加",
+        "ネットワーク構成の編集",
+        "他人宛ての隔離メール",
+        "非公開の実施手順",
+    }
+
+
+def test_the_page_checks_catch_broken_markup():
+    """The checks used by the crawl flag each kind of defect they look for."""
+    broken = (
+        '<html lang="en"><head></head><body><h1>a</h1><h1>b</h1>'
+        '<script>alert(1)</script><p style="color:red" onclick="x()">This field is required.</p>'
+        '<input name="q"><select name="s"></select><label>ok <input name="w"></label>'
+        '<label for="t">t</label><textarea id="t" name="t"></textarea><input type="hidden" name="h">'
+        '<img src="/x.png"><svg role="img"><rect/></svg></body></html>'
+    )
+    _, problems = page_problems(broken)
+    text = "\n".join(problems)
+    assert 'not "ja"' in text
+    assert "2 <h1>" in text
+    assert "no <title>" in text
+    assert "inline <script>" in text
+    assert "style=" in text and "onclick" in text
+    assert "name='q'" in text and "name='s'" in text
+    assert "name='w'" not in text and "name='t'" not in text and "name='h'" not in text
+    assert "<img src='/x.png'>" in text and '<svg role="img">' in text
+    assert "This field is required." in text
+    sound = (
+        '<html lang="ja"><head><title>t</title><script src="/a.js" defer></script></head><body><h1>見出し</h1>'
+        '<label for="q">検索</label><input id="q" name="q"><input aria-label="件数" name="n">'
+        '<img src="/x.png" alt=""><svg role="img"><title>図</title></svg></body></html>'
+    )
+    assert page_problems(sound)[1] == []
