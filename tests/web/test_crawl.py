@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -99,6 +99,17 @@ class Page:
     label_for: set[str] = field(default_factory=set)
     undescribed_images: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+
+
+@dataclass
+class Form:
+    """A form on a page: where it goes and the values a user who changes nothing would send."""
+
+    method: str
+    action: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    has_inputs: bool = False  # any control a user fills in (not only hidden fields and buttons)
 
 
 class PageParser(HTMLParser):
@@ -111,6 +122,8 @@ class PageParser(HTMLParser):
         self._in_title = False
         self._skip_text = 0  # inside <script>/<style>
         self._svg_stack: list[dict[str, object]] = []
+        self._form: Form | None = None
+        self._select: list[str | None] | None = None  # [name, chosen value] of the open <select>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -123,6 +136,12 @@ class PageParser(HTMLParser):
             self._in_title = True
         elif tag == "a" and a.get("href"):
             page.links.append(a["href"] or "")
+        elif tag == "form":
+            self._form = Form((a.get("method") or "get").lower(), a.get("action") or "")
+            page.forms.append(self._form)
+        elif tag == "option" and self._select is not None:
+            if self._select[1] is None or "selected" in a:
+                self._select[1] = a.get("value") or ""
         elif tag == "script":
             self._skip_text += 1
             if not a.get("src") and a.get("type") != "application/json":
@@ -135,6 +154,7 @@ class PageParser(HTMLParser):
                 page.label_for.add(a["for"] or "")
         elif tag in {"input", "select", "textarea"}:
             kind = (a.get("type") or "text").lower() if tag == "input" else tag
+            self._add_field(tag, kind, a)
             if kind not in UNLABELLED_TYPES:
                 page.controls.append(
                     {
@@ -158,6 +178,22 @@ class PageParser(HTMLParser):
             if name.startswith("on"):
                 page.event_attributes.append(f"<{tag} {name}>")
 
+    def _add_field(self, tag: str, kind: str, a: dict[str, str | None]) -> None:
+        if self._form is None or not a.get("name") or "disabled" in a:
+            return
+        name = a["name"] or ""
+        if kind not in {"hidden", "submit", "button", "image", "reset"}:
+            self._form.has_inputs = True
+        if tag == "select":
+            self._select = [name, None]
+        elif tag == "textarea":
+            self._form.fields.append((name, ""))
+        elif kind in {"checkbox", "radio"}:
+            if "checked" in a:
+                self._form.fields.append((name, a.get("value") or "on"))
+        elif kind not in {"submit", "button", "image", "reset", "file"}:
+            self._form.fields.append((name, a.get("value") or ""))
+
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag == "svg":
@@ -168,6 +204,12 @@ class PageParser(HTMLParser):
             self._skip_text -= 1
         elif tag == "label" and self._label_depth:
             self._label_depth -= 1
+        elif tag == "select" and self._select is not None:
+            if self._form is not None:
+                self._form.fields.append((self._select[0] or "", self._select[1] or ""))
+            self._select = None
+        elif tag == "form":
+            self._form = None
         elif tag == "title":
             self._in_title = False
         elif tag == "svg" and self._svg_stack:
@@ -229,13 +271,14 @@ def pattern_of(path: str) -> str:
 class CrawlResult:
     statuses: dict[str, int] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    post_forms: dict[str, str] = field(default_factory=dict)  # form action -> page that shows it
 
 
-def crawl(client: Client, start: str) -> CrawlResult:
-    """Visit same-site GET links breadth-first from ``start`` within the bounds set above."""
+def crawl(client: Client, *starts: str, per_pattern_limit: int = MAX_PER_PATTERN) -> CrawlResult:
+    """Visit same-site GET links and GET forms breadth-first from ``starts`` within the bounds above."""
     result = CrawlResult()
-    queue = [start]
-    seen = {start}
+    queue = list(starts)
+    seen = set(starts)
     per_pattern: dict[tuple[str, bool], int] = defaultdict(int)
     while queue and len(result.statuses) < MAX_URLS_PER_USER:
         url = queue.pop(0)
@@ -244,7 +287,7 @@ def crawl(client: Client, start: str) -> CrawlResult:
         if response.status_code >= 500:
             result.problems[url].append(f"server error {response.status_code}")
             continue
-        if response.status_code in {403, 404} and url != start:
+        if response.status_code in {403, 404} and url not in starts:
             # The page offered this link to the user: a link that leads nowhere is a defect too.
             result.problems[url].append(f"a link shown to the user answers {response.status_code}")
         if response.status_code in {301, 302, 303, 307, 308}:
@@ -258,12 +301,21 @@ def crawl(client: Client, start: str) -> CrawlResult:
             continue
         page, problems = page_problems(response.content.decode())
         result.problems[url].extend(problems)
-        for link in same_site(urljoin(url, href) for href in page.links):
+        targets = [urljoin(url, href) for href in page.links]
+        for form in page.forms:
+            action = urljoin(url, form.action or url)
+            if form.method == "get":
+                # Submitting a filter or search form unchanged is what a user does first.
+                targets.append(urljoin(action, "?" + urlencode(form.fields)) if form.fields else action)
+            elif form.has_inputs:
+                for target in same_site([action]):
+                    result.post_forms.setdefault(target, url)
+        for link in same_site(targets):
             if link in seen:
                 continue
             seen.add(link)
             key = (pattern_of(urlsplit(link).path), bool(urlsplit(link).query))
-            if per_pattern[key] >= MAX_PER_PATTERN:
+            if per_pattern[key] >= per_pattern_limit:
                 continue
             per_pattern[key] += 1
             queue.append(link)
@@ -313,6 +365,47 @@ def test_every_demo_login_reaches_only_sound_pages(demo):
     assert "network:edit" in areas["seisaku"] and "network:overview" in areas["sysadmin"]
     assert not {"network:edit", "network:create", "network:overview"} & areas["staff"]
     assert "quarantine:detail" in areas["staff"]  # the demo has mail for the member of staff
+
+
+def test_anonymous_visitor_reaches_only_sound_pages(db, demo):
+    """Without logging in, the login and public policy pages pass the same checks; nothing else opens."""
+    result = crawl(Client(), reverse("core:login"), reverse("policies:public_list"))
+    reached = {u for u, s in result.statuses.items() if s == 200}
+    problems = {url: found for url, found in result.problems.items() if found}
+    assert not problems, "pages break the UI rules:\n" + report(problems)
+    assert reverse("policies:public_list") in reached
+    assert any(pattern_of(urlsplit(u).path) == "policies:public_document" for u in reached)
+    for url in reached:
+        assert pattern_of(urlsplit(url).path) in {
+            "core:login",
+            "policies:public_list",
+            "policies:public_document",
+            "policies:public_version",
+        }, f"an anonymous visitor reached {url}"
+    for url in (reverse("web:dashboard"), reverse("core:audit_log"), reverse("quarantine:list")):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("core:login")), url
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ["seisaku", "shimin-kacho", "staff"])
+def test_forms_sent_empty_answer_in_japanese_without_server_errors(demo, username):
+    """Every form a login is shown, sent with nothing filled in, is refused or accepted in Japanese."""
+    client = verified_client(demo[username])
+    # One page of each kind is enough to find the forms it offers.
+    result = crawl(client, reverse("web:dashboard"), per_pattern_limit=1)
+    assert result.post_forms, f"{username} was shown no forms"
+    problems: dict[str, list[str]] = {}
+    for action, shown_on in sorted(result.post_forms.items()):
+        # Follow the redirect: a refusal often comes back as a message on the next page.
+        response = client.post(action, {}, follow=True)
+        if response.status_code >= 500:
+            problems[action] = [f"server error {response.status_code} (form shown on {shown_on})"]
+        elif response.get("Content-Type", "").startswith("text/html"):
+            found = page_problems(response.content.decode())[1]
+            if found:
+                problems[action] = [*found, f"(form shown on {shown_on})"]
+    assert not problems, f"{username}: forms sent empty break the UI rules:\n" + report(problems)
 
 
 def sensitive_urls(user) -> list[tuple[str, str, bool]]:
