@@ -100,6 +100,8 @@ class Page:
     undescribed_images: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    nameless: list[str] = field(default_factory=list)  # links and buttons with no accessible name
 
 
 @dataclass
@@ -124,10 +126,18 @@ class PageParser(HTMLParser):
         self._svg_stack: list[dict[str, object]] = []
         self._form: Form | None = None
         self._select: list[str | None] | None = None  # [name, chosen value] of the open <select>
+        self._named: list[list[object]] = []  # open <a>/<button>: [description, has a name]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         page = self.page
+        if a.get("id"):
+            page.ids.append(a["id"] or "")
+        if tag in {"a", "button"}:
+            named = bool(a.get("aria-label") or a.get("aria-labelledby") or a.get("title"))
+            self._named.append([f"<{tag} href={a.get('href')!r}>" if tag == "a" else "<button>", named])
+        elif self._named and ((tag == "img" and a.get("alt")) or (tag == "svg" and a.get("aria-label"))):
+            self._named[-1][1] = True
         if tag == "html":
             page.html_lang = a.get("lang")
         elif tag == "h1":
@@ -210,6 +220,10 @@ class PageParser(HTMLParser):
             self._select = None
         elif tag == "form":
             self._form = None
+        elif tag in {"a", "button"} and self._named:
+            description, named = self._named.pop()
+            if not named:
+                self.page.nameless.append(str(description))
         elif tag == "title":
             self._in_title = False
         elif tag == "svg" and self._svg_stack:
@@ -222,6 +236,9 @@ class PageParser(HTMLParser):
             self.page.title_text += data
         elif not self._skip_text:
             self.page.text.append(data)
+            if data.strip():
+                for open_element in self._named:
+                    open_element[1] = True
 
 
 def page_problems(html: str) -> tuple[Page, list[str]]:
@@ -249,6 +266,11 @@ def page_problems(html: str) -> tuple[Page, list[str]]:
     ]
     if unlabelled:
         problems.append(f"form controls without a label: {unlabelled[:5]}")
+    duplicates = sorted({i for i in page.ids if page.ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"duplicate id attributes (labels and ARIA references break): {duplicates[:5]}")
+    if page.nameless:
+        problems.append(f"links or buttons without an accessible name: {page.nameless[:3]}")
     if page.undescribed_images:
         problems.append(f"images without a text alternative: {page.undescribed_images[:3]}")
     text = " ".join(" ".join(page.text).split())
@@ -483,7 +505,8 @@ def test_the_page_checks_catch_broken_markup():
         '<script>alert(1)</script><p style="color:red" onclick="x()">This field is required.</p>'
         '<input name="q"><select name="s"></select><label>ok <input name="w"></label>'
         '<label for="t">t</label><textarea id="t" name="t"></textarea><input type="hidden" name="h">'
-        '<img src="/x.png"><svg role="img"><rect/></svg></body></html>'
+        '<img src="/x.png"><svg role="img"><rect/></svg><p id="d"></p><p id="d"></p>'
+        '<a href="/empty"></a><button type="submit"> </button></body></html>'
     )
     _, problems = page_problems(broken)
     text = "\n".join(problems)
@@ -496,9 +519,13 @@ def test_the_page_checks_catch_broken_markup():
     assert "name='w'" not in text and "name='t'" not in text and "name='h'" not in text
     assert "<img src='/x.png'>" in text and '<svg role="img">' in text
     assert "This field is required." in text
+    assert "duplicate id attributes" in text and "['d']" in text
+    assert "<a href='/empty'>" in text and "<button>" in text
     sound = (
         '<html lang="ja"><head><title>t</title><script src="/a.js" defer></script></head><body><h1>見出し</h1>'
         '<label for="q">検索</label><input id="q" name="q"><input aria-label="件数" name="n">'
-        '<img src="/x.png" alt=""><svg role="img"><title>図</title></svg></body></html>'
+        '<img src="/x.png" alt=""><svg role="img"><title>図</title></svg>'
+        '<a href="/p"><img src="/i.png" alt="印刷"></a><button aria-label="閉じる"></button><a href="/t">文</a>'
+        "</body></html>"
     )
     assert page_problems(sound)[1] == []
