@@ -119,6 +119,36 @@ FOCUS_JS = """
 """
 
 
+# After a real Tab press the browser is in keyboard mode, so focusing each control from script shows
+# the same :focus-visible style a keyboard user would see when tabbing to it.
+ALL_FOCUS_JS = """
+() => {
+  const focusable = document.querySelectorAll(
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])");
+  const missing = [];
+  let checked = 0;
+  for (const el of focusable) {
+    if (el.disabled) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not rendered
+    el.focus();
+    if (document.activeElement !== el) continue;
+    checked += 1;
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    const shadow = style.boxShadow && style.boxShadow !== "none";
+    if (!(outline || shadow)) {
+      let name = el.tagName.toLowerCase();
+      if (el.id) name += "#" + el.id;
+      if (typeof el.className === "string" && el.className.trim()) name += "." + el.className.trim().split(/\\s+/).join(".");
+      missing.push(name + " 「" + (el.textContent || el.value || "").trim().slice(0, 20) + "」");
+    }
+  }
+  return { checked, missing };
+}
+"""
+
+
 @pytest.fixture
 def demo(monkeypatch):
     """Load the full demo of every app; return the policy officer's login (the widest view)."""
@@ -171,6 +201,9 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_always_visible(page, 
                 failures.append(
                     f"{name} ({url}): no visible focus on {focused['name']} 「{focused['text']}」"
                 )
+        every = page.evaluate(ALL_FOCUS_JS)
+        assert every["checked"] >= 5, f"{name} ({url}): only {every['checked']} focusable elements"
+        failures.extend(f"{name} ({url}): no visible focus on {m}" for m in dict.fromkeys(every["missing"]))
     assert not failures, "\n".join(failures)
 
 
@@ -204,3 +237,5 @@ def test_the_checks_flag_low_contrast_and_invisible_focus(page, demo):
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUS_JS)
     assert focused["skip"] and not focused["visible"]
+    missing = page.evaluate(ALL_FOCUS_JS)["missing"]
+    assert any(m.startswith("a.skip-link") for m in missing), missing
