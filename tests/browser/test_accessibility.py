@@ -239,3 +239,28 @@ def test_the_checks_flag_low_contrast_and_invisible_focus(page, demo):
     assert focused["skip"] and not focused["visible"]
     missing = page.evaluate(ALL_FOCUS_JS)["missing"]
     assert any(m.startswith("a.skip-link") for m in missing), missing
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ["seisaku", "staff"])
+def test_text_contrast_meets_wcag_aa_on_every_kind_of_page(page, demo, username):
+    """One page of every URL pattern the login reaches (found by the web crawl) passes the contrast check."""
+    from tests.web.test_crawl import crawl, pattern_of, verified_client
+
+    user = get_user_model().objects.get(username=username)
+    found = crawl(verified_client(user), reverse("web:dashboard"), per_pattern_limit=1)
+    pages: dict[str, str] = {}
+    for url in found.html_pages:
+        pages.setdefault(pattern_of(url.split("?")[0]), url)
+    log_in(page, user, DEMO_PASSWORD)
+    failures = []
+    measured = 0
+    for pattern, url in sorted(pages.items()):
+        page.goto(url)
+        result = page.evaluate(CONTRAST_JS)
+        measured += 1
+        failures.extend(
+            f"{pattern} ({url}): {p['selector']} 「{p['text']}」 {p['detail']}" for p in result["problems"]
+        )
+    assert measured >= 20, f"only {measured} pages measured"
+    assert not failures, "text below WCAG 2.1 AA contrast:\n" + "\n".join(dict.fromkeys(failures))

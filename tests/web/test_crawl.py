@@ -294,6 +294,7 @@ class CrawlResult:
     statuses: dict[str, int] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     post_forms: dict[str, str] = field(default_factory=dict)  # form action -> page that shows it
+    html_pages: list[str] = field(default_factory=list)  # pages answered 200 with HTML, in crawl order
 
 
 def crawl(client: Client, *starts: str, per_pattern_limit: int = MAX_PER_PATTERN) -> CrawlResult:
@@ -321,6 +322,8 @@ def crawl(client: Client, *starts: str, per_pattern_limit: int = MAX_PER_PATTERN
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
+        if response.status_code == 200:
+            result.html_pages.append(url)
         page, problems = page_problems(response.content.decode())
         result.problems[url].extend(problems)
         targets = [urljoin(url, href) for href in page.links]
