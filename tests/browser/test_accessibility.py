@@ -264,3 +264,32 @@ def test_text_contrast_meets_wcag_aa_on_every_kind_of_page(page, demo, username)
         )
     assert measured >= 20, f"only {measured} pages measured"
     assert not failures, "text below WCAG 2.1 AA contrast:\n" + "\n".join(dict.fromkeys(failures))
+
+
+ERROR_FORMS = (
+    ("assets:asset_create", ()),
+    ("policies:create", ()),
+    ("network:create", ("zone",)),
+    ("inspections:campaign_create", ()),
+    ("inspections:item_create", ()),
+    ("core:organisation_import", ()),
+)
+
+
+def test_form_errors_keep_wcag_aa_contrast(page, demo):
+    """Forms sent empty show their errors (error lists, error notices) in readable colours."""
+    log_in(page, demo, DEMO_PASSWORD)
+    failures = []
+    for name, args in ERROR_FORMS:
+        url = reverse(name, args=args)
+        page.goto(url)
+        with page.expect_navigation():
+            # form.submit() skips the browser's own required-field check, as an old browser would.
+            page.evaluate("() => document.querySelector('main form[method=post]').submit()")
+        errors = page.locator(".errorlist, .notice--error")
+        assert errors.count() >= 1, f"{name} ({url}): sending the form empty showed no error"
+        failures.extend(
+            f"{name} ({url}): {p['selector']} 「{p['text']}」 {p['detail']}"
+            for p in page.evaluate(CONTRAST_JS)["problems"]
+        )
+    assert not failures, "error states below WCAG 2.1 AA contrast:\n" + "\n".join(dict.fromkeys(failures))
