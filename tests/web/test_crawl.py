@@ -532,3 +532,27 @@ def test_the_page_checks_catch_broken_markup():
         "</body></html>"
     )
     assert page_problems(sound)[1] == []
+
+
+def test_error_pages_are_japanese_and_sound(rf, db):
+    """The 400, 403, CSRF-failure and 500 pages a user may meet pass the same page checks in Japanese."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied, SuspiciousOperation
+    from django.views import csrf, defaults
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    pages = {
+        "400": defaults.bad_request(request, SuspiciousOperation()),
+        "403": defaults.permission_denied(request, PermissionDenied()),
+        "404": defaults.page_not_found(request, Exception()),
+        "CSRF": csrf.csrf_failure(request, reason="CSRF cookie not set."),
+        "500": defaults.server_error(request),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert page_problems(html)[1] == [], f"{name}: {page_problems(html)[1]}"
+        assert re.search(r"<h1>[^<]*[ぁ-んァ-ン一-龥][^<]*</h1>", html), (
+            f"{name} page has no Japanese heading"
+        )
+        assert "CSRF cookie" not in html  # the technical reason is for the log, not the user
