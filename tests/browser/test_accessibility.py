@@ -183,6 +183,7 @@ def main_pages() -> dict[str, str]:
 
 
 def test_keyboard_reaches_the_skip_link_first_and_focus_is_always_visible(page, demo):
+    """On each main page Tab reaches the working skip link first and every control shows its focus."""
     log_in(page, demo, DEMO_PASSWORD)
     failures = []
     for name, url in main_pages().items():
@@ -201,6 +202,12 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_always_visible(page, 
                 failures.append(
                     f"{name} ({url}): no visible focus on {focused['name']} 「{focused['text']}」"
                 )
+        # The skip link really skips: Enter on it moves focus to the main content.
+        page.goto(url)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        if page.evaluate("document.activeElement.id") != "main":
+            failures.append(f"{name} ({url}): Enter on the skip link does not move focus to the main content")
         every = page.evaluate(ALL_FOCUS_JS)
         assert every["checked"] >= 5, f"{name} ({url}): only {every['checked']} focusable elements"
         failures.extend(f"{name} ({url}): no visible focus on {m}" for m in dict.fromkeys(every["missing"]))
@@ -208,6 +215,7 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_always_visible(page, 
 
 
 def test_text_contrast_meets_wcag_aa_on_every_main_page(page, demo):
+    """Every visible text of each area's main pages meets WCAG 2.1 AA contrast."""
     log_in(page, demo, DEMO_PASSWORD)
     failures = []
     for name, url in main_pages().items():
@@ -242,7 +250,7 @@ def test_the_checks_flag_low_contrast_and_invisible_focus(page, demo):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("username", ["seisaku", "staff"])
+@pytest.mark.parametrize("username", ["seisaku", "shimin-kacho", "staff", "auditor"])
 def test_text_contrast_meets_wcag_aa_on_every_kind_of_page(page, demo, username):
     """One page of every URL pattern the login reaches (found by the web crawl) passes the contrast check."""
     from tests.web.test_crawl import crawl, pattern_of, verified_client
