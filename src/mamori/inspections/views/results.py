@@ -47,6 +47,8 @@ def _context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
         "results": results,
         "previous": previous,
         "chapter_deltas": chapter_deltas,
+        # The chapter links lead to the review input, which answers 404 without this permission.
+        "can_review": can(request.user, "inspections.view_review_input"),
         "unit_chart": charts.bar_chart(
             "組織別の実施率", [(u.name, u.score) for u in results.units], before_units
         ),
