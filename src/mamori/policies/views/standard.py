@@ -26,7 +26,7 @@ def _sort_key(section: StandardSection) -> tuple[object, ...]:
 @login_required
 def standard_tree(request: HttpRequest) -> HttpResponse:
     # The tree is internal working data: the roles that draft, review, approve and audit see it.
-    if not (can(request.user, "policies.manage_standard") or can(request.user, "policies.read_all")):
+    if not _may_see_tree(request.user):
         raise Http404
     if request.method == "POST":
         require(request.user, "policies.manage_standard")
@@ -121,6 +121,14 @@ def standard_section(request: HttpRequest, code: str) -> HttpResponse:
             "audit_items": [i for i in items if i.source == ItemSource.AUDIT],
             "can_review_input": can(request.user, "inspections.view_review_input"),
             "can_manage": can(request.user, "policies.manage_standard"),
-            "crumbs": crumbs(("対策基準の節", reverse("policies:standard_tree")), (section.code, "")),
+            # The tree page is for the policy roles only; others see the crumb without a link.
+            "crumbs": crumbs(
+                ("対策基準の節", reverse("policies:standard_tree") if _may_see_tree(request.user) else ""),
+                (section.code, ""),
+            ),
         },
     )
+
+
+def _may_see_tree(user: object) -> bool:
+    return can(user, "policies.manage_standard") or can(user, "policies.read_all")
