@@ -102,10 +102,10 @@ def build_interface_index(config: ParsedConfig, mapped: Iterable[str]) -> Interf
 
 def union(space: HeaderSpace, sets: Iterable[HeaderSet]) -> HeaderSet:
     """Return the union of ``sets``."""
-    result = space.nothing
+    result: HeaderSet | None = None
     for item in sets:
-        result = result | item
-    return result
+        result = item if result is None else result | item
+    return space.nothing if result is None else result
 
 
 class RuleCompiler:
@@ -127,7 +127,8 @@ class RuleCompiler:
 
     def address_set(self, header: Field, match: AddressMatch, widen: bool) -> HeaderSet:
         """Return the IPv4 packets an address match selects; ``widen`` reads unknowns as any."""
-        key = (header, match, widen)
+        # Without unknown objects both readings are the same set: share one cache entry.
+        key = (header, match, widen or not match.unknown)
         cached = self._address_cache.get(key)
         if cached is None:
             cached = self._address_set(header, match, widen)
@@ -149,7 +150,7 @@ class RuleCompiler:
 
     def service_set(self, match: ServiceMatch, widen: bool) -> HeaderSet:
         """Return the packets a service match selects; ``widen`` reads unknowns as any."""
-        key = (match, widen)
+        key = (match, widen or not match.unknown)
         cached = self._service_cache.get(key)
         if cached is None:
             cached = self._service_set(match, widen)

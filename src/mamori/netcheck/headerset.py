@@ -78,16 +78,9 @@ class Packet:
         }[header]
 
 
-def _range_prefixes(first: int, last: int, width: int) -> list[tuple[int, int]]:
-    """Split ``first``..``last`` into aligned prefixes ``(value, prefix_length)``."""
-    result: list[tuple[int, int]] = []
-    while first <= last:
-        size = first & -first if first else 1 << width
-        while size > last - first + 1:
-            size >>= 1
-        result.append((first, width - size.bit_length() + 1))
-        first += size
-    return result
+def _variable_order(names: Mapping[Field, list[str]]) -> list[str]:
+    """Return every variable name, top of the BDD first."""
+    return [name for header in WIDTHS for name in names[header]]
 
 
 class HeaderSet:
@@ -153,8 +146,7 @@ class HeaderSpace:
         self._names: dict[Field, list[str]] = {
             header: [f"{header.value}{i}" for i in range(width)] for header, width in WIDTHS.items()
         }
-        for header in WIDTHS:
-            self.bdd.declare(*self._names[header])
+        self.bdd.declare(*_variable_order(self._names))
         self.bdd.configure(reordering=False)
         self._vars: dict[Field, list[Any]] = {
             header: [self.bdd.var(name) for name in names] for header, names in self._names.items()
@@ -192,28 +184,32 @@ class HeaderSpace:
         return HeaderSet(self, node)
 
     def _range_node(self, header: Field, first: int, last: int) -> Any:
+        # The standard O(width) interval construction, bottom-up with one ITE per node: below the
+        # highest bit where ``first`` and ``last`` differ, one chain encodes "low bits >= first's"
+        # and one "low bits <= last's"; that bit chooses between them; the common high bits above
+        # it form a cube. With each field's bits in MSB-first order every ITE only adds one node.
         bits = self._vars[header]
         width = len(bits)
-        if first == 0 and last == (1 << width) - 1:
-            return self.bdd.true
-        prefixes = _range_prefixes(first, last, width)
-        if len(prefixes) <= 4:
-            # A prefix is one cube built inside the backend: far cheaper than 2*width Python-level ops.
-            names = self._names[header]
-            node = self.bdd.false
-            for value, length in prefixes:
-                literals = {names[i]: bool((value >> (width - 1 - i)) & 1) for i in range(length)}
-                node = node | self.bdd.cube(literals)
-            return node
-        # Build "x >= first" and "x <= last" from the least significant bit upwards, O(width) each.
-        greater = self.bdd.true
-        less = self.bdd.true
-        for position in range(width - 1, -1, -1):
-            var = bits[position]
-            shift = width - 1 - position
-            greater = var & greater if first >> shift & 1 else var | greater
-            less = ~var | less if last >> shift & 1 else ~var & less
-        return greater & less
+        bdd = self.bdd
+        ite = bdd.ite
+        true = bdd.true
+        false = bdd.false
+        split = (first ^ last).bit_length()
+        if first & ((1 << split) - 1) == 0 and last & ((1 << split) - 1) == (1 << split) - 1:
+            node = true  # an aligned prefix: the low bits are free
+        else:
+            greater = true
+            less = true
+            for shift in range(split - 1):
+                var = bits[width - 1 - shift]
+                greater = ite(var, greater, false) if first >> shift & 1 else ite(var, true, greater)
+                less = ite(var, less, true) if last >> shift & 1 else ite(var, false, less)
+            # At bit ``split - 1`` first has 0 and last has 1.
+            node = ite(bits[width - split], less, greater)
+        for shift in range(split, width):
+            var = bits[width - 1 - shift]
+            node = ite(var, node, false) if first >> shift & 1 else ite(var, false, node)
+        return node
 
     def equals(self, header: Field, value: int) -> HeaderSet:
         """Return the packets whose ``header`` equals ``value``."""
