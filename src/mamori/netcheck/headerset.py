@@ -1,7 +1,7 @@
 """Exact packet-header sets as binary decision diagrams (BDDs) over a fixed variable order.
 
 Fields, most significant bit first, in this order: in-interface (8 bits), out-interface (8), IP protocol
-(8), destination IPv4 (32), source IPv4 (32), destination port (16), source port (16). For ICMP the
+(8), source IPv4 (32), destination IPv4 (32), destination port (16), source port (16). For ICMP the
 destination-port field carries ``type * 256 + code`` and the source port is 0; for protocols without
 ports both port fields are 0, so every concrete packet has exactly one encoding.
 
@@ -28,7 +28,7 @@ class Backend(enum.StrEnum):
 
 
 class Field(enum.StrEnum):
-    """Header fields in variable order."""
+    """Header fields (BDD level order: ``VARIABLE_ORDER``)."""
 
     IN_IF = "i"
     OUT_IF = "o"
@@ -78,9 +78,26 @@ class Packet:
         }[header]
 
 
+# BDD levels, top first. Source above destination: firewalls dispatch by source (a user chain per
+# source segment, a policy per source object), so the undecided region splits by source near the
+# top and an operation on one source's packets leaves the other branches untouched. Measured with
+# benchmarks/netcheck_verify.py: random rules in per-source chains ran ~2.5x faster than with the
+# destination on top; realistic and flat random networks did not get slower. Interleaving the two
+# addresses bit by bit was no better.
+VARIABLE_ORDER: tuple[Field, ...] = (
+    Field.IN_IF,
+    Field.OUT_IF,
+    Field.PROTOCOL,
+    Field.SRC_IP,
+    Field.DST_IP,
+    Field.DST_PORT,
+    Field.SRC_PORT,
+)
+
+
 def _variable_order(names: Mapping[Field, list[str]]) -> list[str]:
     """Return every variable name, top of the BDD first."""
-    return [name for header in WIDTHS for name in names[header]]
+    return [name for header in VARIABLE_ORDER for name in names[header]]
 
 
 class HeaderSet:
