@@ -3,24 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from mamori.netcheck._compile import Reading, RuleCompiler, address_hull, build_interface_index, has_unknown
 from mamori.netcheck.findings import ShadowedRule
 from mamori.netcheck.headerset import Field, HeaderSet, HeaderSpace
 from mamori.netcheck.ir import Action, AddressMatch, ParsedConfig, Rule, ServiceMatch
+from mamori.netcheck.limits import MAX_SHADOWER_COMPARISONS
 
-__all__ = ["MAX_NAMED_SHADOWERS", "find_shadowed_rules"]
+__all__ = ["MAX_NAMED_SHADOWERS", "ShadowPass", "find_shadowed_rules", "shadow_pass"]
 
 # A shadowed rule names at most this many of the earlier rules that cover it.
 MAX_NAMED_SHADOWERS = 10
 
 
+@dataclass(frozen=True)
+class ShadowPass:
+    """Shadowed rules of one device; ``named_all`` is False when naming hit the comparison budget."""
+
+    rules: tuple[ShadowedRule, ...]
+    named_all: bool
+
+
 def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace) -> list[ShadowedRule]:
-    """Return every enabled rule fully covered by earlier permit/deny rules of its chain.
+    """Return every enabled rule fully covered by earlier permit/deny rules of its chain."""
+    return list(shadow_pass(device_id, config, space).rules)
+
+
+def shadow_pass(
+    device_id: str,
+    config: ParsedConfig,
+    space: HeaderSpace,
+    *,
+    comparison_budget: int = MAX_SHADOWER_COMPARISONS,
+) -> ShadowPass:
+    """Find every enabled rule fully covered by earlier permit/deny rules of its chain.
 
     Only connection-opening IPv4 packets count. Rules with unknown objects neither shadow nor are
     reported as shadowed: what they match is not known. State-only rules are warnings, not shadowed.
+    Which rule is shadowed is always exact; naming the covering rules stops after
+    ``comparison_budget`` earlier-rule comparisons (then ``named_all`` is False).
     """
+    budget = [comparison_budget, 0]  # comparisons left, rules whose coverers went unnamed
     index = build_interface_index(config, ())
     compiler = RuleCompiler(space, index)
     top = len(index.names)
@@ -39,7 +63,7 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
             if (matched - covered).is_empty():
                 if (matched & universe).is_empty():
                     continue
-                found.append(_shadowed(device_id, rule, matched, box, earlier))
+                found.append(_shadowed(device_id, rule, matched, box, earlier, budget))
                 # Nothing new is covered: skip the union with the (large) covered set.
                 if rule.action in (Action.PERMIT, Action.DENY):
                     earlier.append((rule, matched, box))
@@ -47,7 +71,7 @@ def find_shadowed_rules(device_id: str, config: ParsedConfig, space: HeaderSpace
             if rule.action in (Action.PERMIT, Action.DENY):
                 covered = covered | matched
                 earlier.append((rule, matched, box))
-    return found
+    return ShadowPass(tuple(found), budget[1] == 0)
 
 
 # (source, destination, protocol, destination port) envelopes, each as (low, high).
@@ -95,11 +119,21 @@ def _envelope(match: AddressMatch) -> tuple[int, int]:
 
 
 def _shadowed(
-    device_id: str, rule: Rule, matched: HeaderSet, box: _Box, earlier: Sequence[_Earlier]
+    device_id: str,
+    rule: Rule,
+    matched: HeaderSet,
+    box: _Box,
+    earlier: Sequence[_Earlier],
+    budget: list[int],
 ) -> ShadowedRule:
     """Name the earliest rules that share packets with ``rule`` (cheap envelope test first)."""
     src_lo, src_hi, dst_lo, dst_hi, proto_lo, proto_hi, port_lo, port_hi = box
     shadowers: list[tuple[str, int]] = []
+    if budget[0] <= 0:
+        budget[1] += 1
+        return ShadowedRule(device_id, rule.rule_id, rule.line, rule.text, ())
+    # Charge the whole scan up front (an upper bound): keeps the loop below free of bookkeeping.
+    budget[0] -= len(earlier)
     for other, other_set, (
         o_src_lo,
         o_src_hi,

@@ -273,7 +273,7 @@ def verify(
     for expiry (default: today's date in Japan). Raises ConfigReadError, UnsupportedVendorError,
     ConfigSyntaxError, LimitExceededError. ``find_shadowed=False`` skips the shadowed-rule pass.
     """
-    from mamori.netcheck.shadow import find_shadowed_rules
+    from mamori.netcheck.shadow import shadow_pass
 
     today = as_of or today_in_japan()
     texts: dict[str, str] = {}
@@ -336,7 +336,18 @@ def verify(
             UnsupportedLine(device.id, u.file, u.line, u.text, u.reason) for u in config.unsupported
         )
         if find_shadowed:
-            shadowed.extend(find_shadowed_rules(device.id, config, space))
+            found = shadow_pass(device.id, config, space)
+            shadowed.extend(found.rules)
+            if not found.named_all:
+                warnings.append(
+                    ReportWarning(
+                        device.id,
+                        None,
+                        0,
+                        "到達しないルールの検出: 比較回数の上限に達したため、一部の到達しないルールについて"
+                        "先行する原因ルールの列挙が未完了です（到達しないこと自体の判定は完了しています）",
+                    )
+                )
     expired = []
     expiring = []
     for flow in model.allowed_flows:
