@@ -33,6 +33,7 @@ from mamori.netcheck.findings import (
     ExpiredFlow,
     Report,
     ReportWarning,
+    ShadowedRule,
     UnsupportedLine,
     Violation,
 )
@@ -324,7 +325,7 @@ def verify(
             ReportWarning(None, None, 0, "IPv6 のアドレスは今回の検証の対象外です（IPv4 のみ検証）")
         )
     unsupported: list[UnsupportedLine] = []
-    shadowed = []
+    shadowed: list[ShadowedRule] = []
     for device in model.devices:
         config = parsed[device.id]
         text = texts.get(device.id)
