@@ -163,7 +163,9 @@ def _verify_device(
             part = record.hits & remaining
             if part.is_empty():
                 continue
-            remaining = remaining - record.hits
+            if run.overlapping:
+                # Later records may share these packets: they belong to this (earlier) rule.
+                remaining = remaining - record.hits
             ref = record.ref
             text = ref.text if isinstance(ref, Rule) else _line_text(lines, ref.line)
             for (a, b), pair_set in pair_regions.items():
