@@ -207,6 +207,9 @@ class RuleCompiler:
         widen = (rule.action is not Action.DENY) == (reading is Reading.PESSIMISTIC)
         if rule.unknown and not widen:
             return space.nothing
+        simple = self._box_constraints(rule)
+        if simple is not None:
+            return space.box(simple)
         # AND only the parts that constrain something: each skipped "everything" saves a BDD call.
         parts: list[HeaderSet] = []
         if rule.in_interface is not None:
@@ -225,6 +228,43 @@ class RuleCompiler:
             if result.is_empty():
                 break
         return result
+
+    @staticmethod
+    def _box_constraints(rule: Rule) -> list[tuple[Field, int, int]] | None:
+        """Return the rule as one range per field when it is that simple (most rules are), else None.
+
+        Such a rule is built in one bottom-up pass (``HeaderSpace.box``) instead of one set per
+        match and a conjunction per part.
+        """
+        if rule.in_interface is not None or rule.out_interface is not None:
+            return None
+        constraints: list[tuple[Field, int, int]] = []
+        for header, match in ((Field.SRC_IP, rule.source), (Field.DST_IP, rule.destination)):
+            if match == ANY_ADDRESS:
+                continue
+            if match.negate or match.unknown or match.wildcards or len(match.ranges) != 1:
+                return None
+            item = match.ranges[0]
+            if item.version != 4:
+                return None
+            constraints.append((header, item.first, min(item.last, IPV4_MAX)))
+        service_match = rule.service
+        if service_match != ANY_SERVICE:
+            if service_match.negate or service_match.unknown or len(service_match.services) != 1:
+                return None
+            service = service_match.services[0]
+            if (
+                service.protocol is None
+                or service.icmp_type is not None
+                or len(service.dst_ports) > 1
+                or len(service.src_ports) > 1
+            ):
+                return None
+            constraints.append((Field.PROTOCOL, service.protocol, service.protocol))
+            for header, ports in ((Field.DST_PORT, service.dst_ports), (Field.SRC_PORT, service.src_ports)):
+                if ports:
+                    constraints.append((header, ports[0].first, ports[0].last))
+        return constraints
 
 
 def has_unknown(rule: Rule) -> bool:

@@ -13,7 +13,7 @@ pure-Python ``dd.autoref`` backend is selectable for cross-testing.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +93,9 @@ VARIABLE_ORDER: tuple[Field, ...] = (
     Field.DST_PORT,
     Field.SRC_PORT,
 )
+
+
+_LEVEL: Mapping[Field, int] = {header: level for level, header in enumerate(VARIABLE_ORDER)}
 
 
 def _variable_order(names: Mapping[Field, list[str]]) -> list[str]:
@@ -200,16 +203,34 @@ class HeaderSpace:
             self._range_cache[key] = node
         return HeaderSet(self, node)
 
-    def _range_node(self, header: Field, first: int, last: int) -> Any:
+    def box(self, constraints: Sequence[tuple[Field, int, int]]) -> HeaderSet:
+        """Return the packets whose fields all lie in their ranges (each field at most once).
+
+        Built bottom-up in one pass, the lowest field first, each field's interval ending in the
+        fields below instead of ``true``: no conjunction of separate sets is needed.
+        """
+        node = self.bdd.true
+        for header, first, last in sorted(constraints, key=lambda c: -_LEVEL[c[0]]):
+            top = (1 << WIDTHS[header]) - 1
+            first = max(first, 0)
+            last = min(last, top)
+            if first > last:
+                return self.nothing
+            node = self._range_node(header, first, last, node)
+        return HeaderSet(self, node)
+
+    def _range_node(self, header: Field, first: int, last: int, below: Any = None) -> Any:
         # The standard O(width) interval construction, bottom-up with one ITE per node: below the
         # highest bit where ``first`` and ``last`` differ, one chain encodes "low bits >= first's"
         # and one "low bits <= last's"; that bit chooses between them; the common high bits above
         # it form a cube. With each field's bits in MSB-first order every ITE only adds one node.
+        # ``below`` (default: true) is what every packet inside the range must also satisfy; it
+        # takes the place of the true leaf, so the result is the range AND ``below``.
         bits = self._vars[header]
         width = len(bits)
         bdd = self.bdd
         ite = bdd.ite
-        true = bdd.true
+        true = bdd.true if below is None else below
         false = bdd.false
         split = (first ^ last).bit_length()
         if first & ((1 << split) - 1) == 0 and last & ((1 << split) - 1) == (1 << split) - 1:
