@@ -61,7 +61,12 @@ class DeviceRun:
                 break
             if not self.relevant.get(id(rule), True):
                 continue
-            hit = self.compiler.rule_set(rule, self.reading) & remaining
+            matched = self.compiler.rule_set(rule, self.reading)
+            if rule.action is Action.DENY:
+                # A deny needs no hit set: one subtraction (canonical BDDs make "unchanged" free).
+                remaining = remaining - matched
+                continue
+            hit = matched & remaining
             if hit.is_empty():
                 continue
             if (

@@ -96,6 +96,12 @@ class Regions:
             if flow.is_expired(as_of) or model_flow_violates(model, flow):
                 continue
             self.allowed = self.allowed | self.flow_set(flow)
+        self._preferred_ports: dict[int, HeaderSet] = {}
+        for protocol, port in PREFERRED_SERVICES:
+            ports = self._preferred_ports.get(protocol, space.nothing)
+            if port is not None:
+                ports = ports | space.equals(Field.DST_PORT, port)
+            self._preferred_ports[protocol] = ports
         self.pairs = forbidden_pairs(model)
         self.pair_sets: dict[tuple[str, str], HeaderSet] = {}
         for a, b in self.pairs:
@@ -142,13 +148,20 @@ class Regions:
         space = self.space
         chosen = packets
         by_protocol: dict[int, HeaderSet] = {}
+        no_preferred_port: set[int] = set()
         for protocol, port in PREFERRED_SERVICES:
             if protocol not in by_protocol:
-                by_protocol[protocol] = chosen & space.equals(Field.PROTOCOL, protocol)
+                candidate = chosen & space.equals(Field.PROTOCOL, protocol)
+                by_protocol[protocol] = candidate
+                # One test against all preferred ports of the protocol spares one test per port.
+                if not candidate.is_empty() and (candidate & self._preferred_ports[protocol]).is_empty():
+                    no_preferred_port.add(protocol)
             candidate = by_protocol[protocol]
             if candidate.is_empty():
                 continue
             if port is not None:
+                if protocol in no_preferred_port:
+                    continue
                 candidate = candidate & space.equals(Field.DST_PORT, port)
             if not candidate.is_empty():
                 chosen = candidate

@@ -168,7 +168,12 @@ def _verify_device(
                 remaining = remaining - record.hits
             ref = record.ref
             text = ref.text if isinstance(ref, Rule) else _line_text(lines, ref.line)
+            hulls = (
+                (address_hull(ref.source), address_hull(ref.destination)) if isinstance(ref, Rule) else None
+            )
             for (a, b), pair_set in pair_regions.items():
+                if hulls is not None and not (ctx.touches(a, hulls[0]) and ctx.touches(b, hulls[1])):
+                    continue  # cheap interval test: the rule's addresses miss this zone pair
                 packets = part & pair_set
                 if packets.is_empty():
                     continue
