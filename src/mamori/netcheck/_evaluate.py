@@ -61,12 +61,7 @@ class DeviceRun:
                 break
             if not self.relevant.get(id(rule), True):
                 continue
-            matched = self.compiler.rule_set(rule, self.reading)
-            if rule.action is Action.DENY:
-                # A deny needs no hit set: one subtraction (canonical BDDs make "unchanged" free).
-                remaining = remaining - matched
-                continue
-            hit = matched & remaining
+            hit = self.compiler.rule_set(rule, self.reading) & remaining
             if hit.is_empty():
                 continue
             if (
