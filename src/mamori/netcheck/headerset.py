@@ -146,8 +146,7 @@ class HeaderSet:
         """Return one packet of the set (unconstrained bits are 0), or ``None`` when empty."""
         if self.is_empty():
             return None
-        assignment = self._space.bdd.pick(self._node)
-        return self._space.packet_from_assignment(assignment or {})
+        return self._space.packet_from_assignment(self._space.first_path(self._node))
 
 
 class HeaderSpace:
@@ -264,6 +263,30 @@ class HeaderSpace:
                 continue
             node = node & (bits[position] if (value >> shift) & 1 else ~bits[position])
         return HeaderSet(self, node)
+
+    def first_path(self, node: Any) -> dict[str, bool]:
+        """Return the assignment along the path to true that prefers the 0 branch at every node."""
+        if self.backend is not Backend.CUDD:
+            return dict(self.bdd.pick(node) or {})
+        # Walking one path costs one step per decision node; ``dd``'s pick enumerates minterms over
+        # the whole support first. CUDD children are stored uncomplemented: a complemented node's
+        # children are the complements (complement edges).
+        false = self.bdd.false
+        true = self.bdd.true
+        assignment: dict[str, bool] = {}
+        while node != true:
+            low = node.low
+            high = node.high
+            if node.negated:
+                low = ~low
+                high = ~high
+            if low != false:
+                assignment[node.var] = False
+                node = low
+            else:
+                assignment[node.var] = True
+                node = high
+        return assignment
 
     def evaluate(self, node: Any, packet: Packet) -> bool:
         """Return whether ``packet`` satisfies ``node``."""
