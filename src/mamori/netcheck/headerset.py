@@ -170,6 +170,8 @@ class HeaderSpace:
         self._vars: dict[Field, list[Any]] = {
             header: [self.bdd.var(name) for name in names] for header, names in self._names.items()
         }
+        # Bits least significant first, for the bottom-up range construction.
+        self._lsb_first: dict[Field, list[Any]] = {header: bits[::-1] for header, bits in self._vars.items()}
         self._range_cache: dict[tuple[Field, int, int], Any] = {}
         self.everything = HeaderSet(self, self.bdd.true)
         self.nothing = HeaderSet(self, self.bdd.false)
@@ -225,7 +227,7 @@ class HeaderSpace:
         # it form a cube. With each field's bits in MSB-first order every ITE only adds one node.
         # ``below`` (default: true) is what every packet inside the range must also satisfy; it
         # takes the place of the true leaf, so the result is the range AND ``below``.
-        bits = self._vars[header]
+        bits = self._lsb_first[header]
         width = len(bits)
         bdd = self.bdd
         ite = bdd.ite
@@ -238,13 +240,13 @@ class HeaderSpace:
             greater = true
             less = true
             for shift in range(split - 1):
-                var = bits[width - 1 - shift]
+                var = bits[shift]
                 greater = ite(var, greater, false) if first >> shift & 1 else ite(var, true, greater)
                 less = ite(var, less, true) if last >> shift & 1 else ite(var, false, less)
             # At bit ``split - 1`` first has 0 and last has 1.
-            node = ite(bits[width - split], less, greater)
+            node = ite(bits[split - 1], less, greater)
         for shift in range(split, width):
-            var = bits[width - 1 - shift]
+            var = bits[shift]
             node = ite(var, node, false) if first >> shift & 1 else ite(var, false, node)
         return node
 
