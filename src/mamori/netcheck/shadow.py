@@ -36,17 +36,20 @@ def shadow_pass(
     space: HeaderSpace,
     *,
     comparison_budget: int = MAX_SHADOWER_COMPARISONS,
+    compiler: RuleCompiler | None = None,
 ) -> ShadowPass:
     """Find every enabled rule fully covered by earlier permit/deny rules of its chain.
 
     Only connection-opening IPv4 packets count. Rules with unknown objects neither shadow nor are
     reported as shadowed: what they match is not known. State-only rules are warnings, not shadowed.
     Which rule is shadowed is always exact; naming the covering rules stops after
-    ``comparison_budget`` earlier-rule comparisons (then ``named_all`` is False).
+    ``comparison_budget`` earlier-rule comparisons (then ``named_all`` is False). ``compiler``
+    reuses rule sets already built for the same space and interface numbering.
     """
     budget = [comparison_budget, 0]  # comparisons left, rules whose coverers went unnamed
     index = build_interface_index(config, ())
-    compiler = RuleCompiler(space, index)
+    if compiler is None or compiler.interfaces != index:
+        compiler = RuleCompiler(space, index)
     top = len(index.names)
     universe = space.universe & space.range(Field.IN_IF, 0, top) & space.range(Field.OUT_IF, 0, top)
     found: list[ShadowedRule] = []
@@ -132,18 +135,9 @@ def _shadowed(
     if budget[0] <= 0:
         budget[1] += 1
         return ShadowedRule(device_id, rule.rule_id, rule.line, rule.text, ())
-    # Charge the whole scan up front (an upper bound): keeps the loop below free of bookkeeping.
-    budget[0] -= len(earlier)
-    for other, other_set, (
-        o_src_lo,
-        o_src_hi,
-        o_dst_lo,
-        o_dst_hi,
-        o_pr_lo,
-        o_pr_hi,
-        o_po_lo,
-        o_po_hi,
-    ) in earlier:
+    scanned = len(earlier)
+    for position, (other, other_set, other_box) in enumerate(earlier):
+        o_src_lo, o_src_hi, o_dst_lo, o_dst_hi, o_pr_lo, o_pr_hi, o_po_lo, o_po_hi = other_box
         if (
             o_src_lo > src_hi
             or src_lo > o_src_hi
@@ -158,5 +152,7 @@ def _shadowed(
         if other_set.intersects(matched):
             shadowers.append((other.rule_id, other.line))
             if len(shadowers) == MAX_NAMED_SHADOWERS:
+                scanned = position + 1
                 break
+    budget[0] -= scanned
     return ShadowedRule(device_id, rule.rule_id, rule.line, rule.text, tuple(shadowers))

@@ -92,10 +92,10 @@ def _verify_device(
     device: Device,
     config: ParsedConfig,
     lines: Sequence[str],
+    compiler: RuleCompiler,
 ) -> tuple[list[Violation], list[ReportWarning]]:
     space = ctx.space
-    index = build_interface_index(config, device.interfaces)
-    compiler = RuleCompiler(space, index)
+    index = compiler.interfaces
     rules = config.rules()
     if len(rules) > MAX_RULES_PER_DEVICE:
         raise LimitExceededError(f"ルール数 {len(rules)}（上限 {MAX_RULES_PER_DEVICE}）", file=config.source)
@@ -337,14 +337,17 @@ def verify(
         config = parsed[device.id]
         text = texts.get(device.id)
         lines = split_lines(text) if text is not None else []
-        device_violations, device_warnings = _verify_device(ctx, device, config, lines)
+        compiler = RuleCompiler(space, build_interface_index(config, device.interfaces))
+        device_violations, device_warnings = _verify_device(ctx, device, config, lines, compiler)
         violations.extend(device_violations)
         warnings.extend(device_warnings)
         unsupported.extend(
             UnsupportedLine(device.id, u.file, u.line, u.text, u.reason) for u in config.unsupported
         )
         if find_shadowed:
-            found = shadow_pass(device.id, config, space)
+            # Rule sets do not depend on the zone model: the pass reuses the compiled ones when its
+            # interface numbering is the same.
+            found = shadow_pass(device.id, config, space, compiler=compiler)
             shadowed.extend(found.rules)
             if not found.named_all:
                 warnings.append(
