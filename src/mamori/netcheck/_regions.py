@@ -34,6 +34,7 @@ PREFERRED_SERVICES: tuple[tuple[int, int | None], ...] = (
     (1, 8 * 256),
     (1, None),
 )
+TEST_NET_3 = (0xCB007100, 0xCB0071FF)  # 203.0.113.0/24, documentation addresses (RFC 5737)
 PROTOCOL_NAMES = {
     1: "icmp",
     6: "tcp",
@@ -102,6 +103,8 @@ class Regions:
             if port is not None:
                 ports = ports | space.equals(Field.DST_PORT, port)
             self._preferred_ports[protocol] = ports
+        # Zones holding TEST-NET-3 addresses: only their witnesses can use one.
+        self._testnet_zones = {zone.id for zone in model.zones if self.touches(zone.id, (TEST_NET_3,))}
         self.pairs = forbidden_pairs(model)
         self.pair_sets: dict[tuple[str, str], HeaderSet] = {}
         for a, b in self.pairs:
@@ -182,9 +185,10 @@ class Regions:
                 if hit:
                     break
             # Then a documentation address (TEST-NET-3, RFC 5737) when the zone spans the internet.
-            candidate = chosen & space.range(field, 0xCB007100, 0xCB0071FF)
-            if not candidate.is_empty():
-                chosen = candidate
+            if zone_id in self._testnet_zones:
+                candidate = chosen & space.range(field, *TEST_NET_3)
+                if not candidate.is_empty():
+                    chosen = candidate
             # Prefer a host address over a network address (pick fills free bits with 0).
             candidate = chosen & space.masked(field, 1, 0xFFFFFFFE)
             if not candidate.is_empty():
