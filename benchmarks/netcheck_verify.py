@@ -1,16 +1,20 @@
 """Benchmark: verification time of a 10,000-rule network against the bare parse time of its configs.
 
 Generates (in memory, seeded) a municipality with 200 segments across the My Number, LGWAN and
-internet zones, then three devices' worth of rules:
+internet zones, then four configurations:
 
 * iptables, realistic: FORWARD dispatches to one user chain per source segment; each chain permits
   traffic inside its zone on common ports, the declared sanitizer flows, a few deliberate leaks, and
   ends with a drop;
 * FortiGate, realistic: the same policy as ``config firewall policy`` with address objects;
-* iptables, adversarial: random prefixes of random length, random port ranges, random actions.
+* iptables, adversarial: 10,000 random rules in FORWARD (random source and destination prefixes of
+  random length, random port ranges, random actions);
+* iptables, adversarial in chains: random rules within the realistic structure (one chain per
+  source segment; random destination prefixes, port ranges and actions inside each chain).
 
 Prints for each: rules, bare parse time, verification time (without and with the shadowed-rule
-pass) and the ratio verification / parse. Targets: verification < 1 s, ratio < 3x.
+pass) and the ratio verification / parse. Targets (realistic and adversarial): verification < 1 s,
+ratio < 3x.
 Run: ``PYTHONPATH=src python benchmarks/netcheck_verify.py``.
 """
 
@@ -153,22 +157,54 @@ def fortigate_text(rules: list[tuple[str, str, str, int, bool]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def random_prefix(rng: random.Random, shortest: int) -> str:
+    """Return a random prefix inside one of the zones' /16 spaces (so it touches forbidden pairs)."""
+    base = rng.choice([0x0A0A0000, 0x0A140000, 0xAC100000])
+    length = rng.randint(shortest, 32)
+    value = (base | rng.getrandbits(16)) & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF)
+    return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}/{length}"
+
+
+def random_match(rng: random.Random) -> tuple[str, str, str]:
+    """Return (protocol, "low:high" destination ports, action) drawn at random."""
+    low = rng.randint(0, 65535)
+    high = min(65535, low + rng.choice([0, 1, 15, 1000, 65535]))
+    return rng.choice(["tcp", "udp"]), f"{low}:{high}", rng.choice(["ACCEPT", "DROP", "DROP"])
+
+
+def chained_random_text(rng: random.Random) -> str:
+    """Return random rules within the realistic structure: one user chain per source segment.
+
+    FORWARD dispatches each source segment to its own chain, as in the realistic variant and in real
+    firewalls; inside each chain the rules are random (destination prefixes of random length anywhere
+    in the zones' space, random port ranges, random actions), so every chain crosses forbidden pairs.
+    """
+    lines = ["*filter", ":FORWARD DROP [0:0]"]
+    plan = segment_plan()
+    per_chain = RULES // len(plan) - 1
+    lines += [f":S{i} - [0:0]" for i in range(len(plan))]
+    lines += [f"-A FORWARD -s {cidr} -j S{i}" for i, (_, _, cidr) in enumerate(plan)]
+    for i in range(len(plan)):
+        for _ in range(per_chain):
+            proto, ports, action = random_match(rng)
+            lines.append(f"-A S{i} -d {random_prefix(rng, 12)} -p {proto} --dport {ports} -j {action}")
+    lines.append("COMMIT")
+    return "\n".join(lines) + "\n"
+
+
 def adversarial_text(rng: random.Random) -> str:
+    """Return 10,000 random rules in FORWARD alone (the issue's adversarial variant).
+
+    Random source and destination prefixes (/12-/32) across all zones, random port ranges and
+    actions, no per-segment chains: the undecided region becomes one large BDD that every rule is
+    checked against.
+    """
     lines = ["*filter", ":FORWARD DROP [0:0]"]
     for _ in range(RULES):
-
-        def prefix() -> str:
-            # Random prefixes inside the zones' own space, so every rule touches forbidden pairs.
-            base = rng.choice([0x0A0A0000, 0x0A140000, 0xAC100000])
-            length = rng.randint(12, 32)
-            value = (base | rng.getrandbits(16)) & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF)
-            return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}/{length}"
-
-        low = rng.randint(0, 65535)
-        high = min(65535, low + rng.choice([0, 1, 15, 1000, 65535]))
-        proto = rng.choice(["tcp", "udp"])
-        action = rng.choice(["ACCEPT", "DROP", "DROP"])
-        lines.append(f"-A FORWARD -s {prefix()} -d {prefix()} -p {proto} --dport {low}:{high} -j {action}")
+        proto, ports, action = random_match(rng)
+        source = random_prefix(rng, 12)
+        destination = random_prefix(rng, 12)
+        lines.append(f"-A FORWARD -s {source} -d {destination} -p {proto} --dport {ports} -j {action}")
     lines.append("COMMIT")
     return "\n".join(lines) + "\n"
 
@@ -216,6 +252,9 @@ def main() -> None:
                 load_model(model_text("fortigate")),
             )
     measure("iptables (adversarial)", "iptables", adversarial_text(rng), load_model(model_text("iptables")))
+    measure(
+        "iptables (adv. in chains)", "iptables", chained_random_text(rng), load_model(model_text("iptables"))
+    )
 
 
 if __name__ == "__main__":

@@ -102,10 +102,10 @@ def build_interface_index(config: ParsedConfig, mapped: Iterable[str]) -> Interf
 
 def union(space: HeaderSpace, sets: Iterable[HeaderSet]) -> HeaderSet:
     """Return the union of ``sets``."""
-    result = space.nothing
+    result: HeaderSet | None = None
     for item in sets:
-        result = result | item
-    return result
+        result = item if result is None else result | item
+    return space.nothing if result is None else result
 
 
 class RuleCompiler:
@@ -127,7 +127,8 @@ class RuleCompiler:
 
     def address_set(self, header: Field, match: AddressMatch, widen: bool) -> HeaderSet:
         """Return the IPv4 packets an address match selects; ``widen`` reads unknowns as any."""
-        key = (header, match, widen)
+        # Without unknown objects both readings are the same set: share one cache entry.
+        key = (header, match, widen or not match.unknown)
         cached = self._address_cache.get(key)
         if cached is None:
             cached = self._address_set(header, match, widen)
@@ -149,7 +150,7 @@ class RuleCompiler:
 
     def service_set(self, match: ServiceMatch, widen: bool) -> HeaderSet:
         """Return the packets a service match selects; ``widen`` reads unknowns as any."""
-        key = (match, widen)
+        key = (match, widen or not match.unknown)
         cached = self._service_cache.get(key)
         if cached is None:
             cached = self._service_set(match, widen)
@@ -206,6 +207,9 @@ class RuleCompiler:
         widen = (rule.action is not Action.DENY) == (reading is Reading.PESSIMISTIC)
         if rule.unknown and not widen:
             return space.nothing
+        simple = self._box_constraints(rule)
+        if simple is not None:
+            return space.box(simple)
         # AND only the parts that constrain something: each skipped "everything" saves a BDD call.
         parts: list[HeaderSet] = []
         if rule.in_interface is not None:
@@ -224,6 +228,43 @@ class RuleCompiler:
             if result.is_empty():
                 break
         return result
+
+    @staticmethod
+    def _box_constraints(rule: Rule) -> list[tuple[Field, int, int]] | None:
+        """Return the rule as one range per field when it is that simple (most rules are), else None.
+
+        Such a rule is built in one bottom-up pass (``HeaderSpace.box``) instead of one set per
+        match and a conjunction per part.
+        """
+        if rule.in_interface is not None or rule.out_interface is not None:
+            return None
+        constraints: list[tuple[Field, int, int]] = []
+        for header, match in ((Field.SRC_IP, rule.source), (Field.DST_IP, rule.destination)):
+            if match == ANY_ADDRESS:
+                continue
+            if match.negate or match.unknown or match.wildcards or len(match.ranges) != 1:
+                return None
+            item = match.ranges[0]
+            if item.version != 4:
+                return None
+            constraints.append((header, item.first, min(item.last, IPV4_MAX)))
+        service_match = rule.service
+        if service_match != ANY_SERVICE:
+            if service_match.negate or service_match.unknown or len(service_match.services) != 1:
+                return None
+            service = service_match.services[0]
+            if (
+                service.protocol is None
+                or service.icmp_type is not None
+                or len(service.dst_ports) > 1
+                or len(service.src_ports) > 1
+            ):
+                return None
+            constraints.append((Field.PROTOCOL, service.protocol, service.protocol))
+            for header, ports in ((Field.DST_PORT, service.dst_ports), (Field.SRC_PORT, service.src_ports)):
+                if ports:
+                    constraints.append((header, ports[0].first, ports[0].last))
+        return constraints
 
 
 def has_unknown(rule: Rule) -> bool:

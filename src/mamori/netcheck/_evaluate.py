@@ -38,6 +38,11 @@ class DeviceRun:
         self.relevant = relevant
         self.records: list[Record] = []
         self.chains = {chain.name: chain for chain in config.chains}
+        # Whether two records may share packets: a doubtful jump sends packets both ways, and a
+        # packet passes one rule in each of several stages. When False, the records' hits are
+        # pairwise disjoint (one first-match evaluation hands each packet to one rule).
+        self.overlapping = False
+        self._groups = 0  # stage-bound chain runs that recorded permits
 
     def run_chain(
         self, chain: Chain, packets: HeaderSet, stage_priority: int, depth: int = 0
@@ -66,6 +71,7 @@ class DeviceRun:
             ):
                 # Whether doubtful packets take the jump is unknown: follow both ways (they enter the
                 # target chain and also go on in this one), so neither choice can hide a leak.
+                self.overlapping = True
                 remaining = remaining - (self.compiler.rule_set(rule, Reading.OPTIMISTIC) & remaining)
             else:
                 remaining = remaining - hit
@@ -95,6 +101,16 @@ class DeviceRun:
             self.records.append(Record(stage_priority + 3, chain.default, chain.name, leftover))
         return permitted, space.nothing
 
+    def _run_top(self, chain: Chain, packets: HeaderSet, priority: int) -> HeaderSet:
+        """Run a chain bound to a stage; note when its records may overlap earlier ones."""
+        before = len(self.records)
+        permitted, _ = self.run_chain(chain, packets, priority)
+        if len(self.records) > before:
+            self._groups += 1
+            if self._groups > 1:
+                self.overlapping = True
+        return permitted
+
     def run(self, region: HeaderSet, index: InterfaceIndex) -> HeaderSet:
         """Return the packets of ``region`` the device forwards."""
         space = self.compiler.space
@@ -104,6 +120,7 @@ class DeviceRun:
             chain = self.chains.get(attachment.chain)
             if chain is not None:
                 by_stage[attachment.stage].append((attachment.interface, chain))
+        self._groups = 0
         survivors = region
         scopes: dict[Stage, HeaderSet] = {}
         for stage, field, priority in (
@@ -114,7 +131,7 @@ class DeviceRun:
             bound = by_stage[stage]
             if field is None:
                 for _, chain in bound:
-                    survivors, _ = self.run_chain(chain, survivors, priority)
+                    survivors = self._run_top(chain, survivors, priority)
                 scopes[stage] = space.everything if bound else space.nothing
                 continue
             names = list(dict.fromkeys(name for name, _ in bound if name is not None))
@@ -127,11 +144,13 @@ class DeviceRun:
                 part = survivors & space.equals(field, index.number(name))
                 for iface, chain in bound:
                     if iface == name:
-                        part, _ = self.run_chain(chain, part, priority)
+                        part = self._run_top(chain, part, priority)
                 passed = passed | part
             survivors = passed
         if by_stage[Stage.FORWARD]:
             return survivors
+        # Pair and device defaults below may overlap the stages' records.
+        self.overlapping = True
         untouched = survivors - scopes[Stage.INGRESS] - scopes[Stage.EGRESS]
         pair_scope = survivors - scopes[Stage.INGRESS]
         for pair in config.pair_defaults:

@@ -34,6 +34,7 @@ PREFERRED_SERVICES: tuple[tuple[int, int | None], ...] = (
     (1, 8 * 256),
     (1, None),
 )
+TEST_NET_3 = (0xCB007100, 0xCB0071FF)  # 203.0.113.0/24, documentation addresses (RFC 5737)
 PROTOCOL_NAMES = {
     1: "icmp",
     6: "tcp",
@@ -96,6 +97,14 @@ class Regions:
             if flow.is_expired(as_of) or model_flow_violates(model, flow):
                 continue
             self.allowed = self.allowed | self.flow_set(flow)
+        self._preferred_ports: dict[int, HeaderSet] = {}
+        for protocol, port in PREFERRED_SERVICES:
+            ports = self._preferred_ports.get(protocol, space.nothing)
+            if port is not None:
+                ports = ports | space.equals(Field.DST_PORT, port)
+            self._preferred_ports[protocol] = ports
+        # Zones holding TEST-NET-3 addresses: only their witnesses can use one.
+        self._testnet_zones = {zone.id for zone in model.zones if self.touches(zone.id, (TEST_NET_3,))}
         self.pairs = forbidden_pairs(model)
         self.pair_sets: dict[tuple[str, str], HeaderSet] = {}
         for a, b in self.pairs:
@@ -142,13 +151,20 @@ class Regions:
         space = self.space
         chosen = packets
         by_protocol: dict[int, HeaderSet] = {}
+        no_preferred_port: set[int] = set()
         for protocol, port in PREFERRED_SERVICES:
             if protocol not in by_protocol:
-                by_protocol[protocol] = chosen & space.equals(Field.PROTOCOL, protocol)
+                candidate = chosen & space.equals(Field.PROTOCOL, protocol)
+                by_protocol[protocol] = candidate
+                # One test against all preferred ports of the protocol spares one test per port.
+                if not candidate.is_empty() and (candidate & self._preferred_ports[protocol]).is_empty():
+                    no_preferred_port.add(protocol)
             candidate = by_protocol[protocol]
             if candidate.is_empty():
                 continue
             if port is not None:
+                if protocol in no_preferred_port:
+                    continue
                 candidate = candidate & space.equals(Field.DST_PORT, port)
             if not candidate.is_empty():
                 chosen = candidate
@@ -169,9 +185,10 @@ class Regions:
                 if hit:
                     break
             # Then a documentation address (TEST-NET-3, RFC 5737) when the zone spans the internet.
-            candidate = chosen & space.range(field, 0xCB007100, 0xCB0071FF)
-            if not candidate.is_empty():
-                chosen = candidate
+            if zone_id in self._testnet_zones:
+                candidate = chosen & space.range(field, *TEST_NET_3)
+                if not candidate.is_empty():
+                    chosen = candidate
             # Prefer a host address over a network address (pick fills free bits with 0).
             candidate = chosen & space.masked(field, 1, 0xFFFFFFFE)
             if not candidate.is_empty():

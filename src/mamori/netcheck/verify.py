@@ -33,6 +33,7 @@ from mamori.netcheck.findings import (
     ExpiredFlow,
     Report,
     ReportWarning,
+    ShadowedRule,
     UnsupportedLine,
     Violation,
 )
@@ -91,10 +92,10 @@ def _verify_device(
     device: Device,
     config: ParsedConfig,
     lines: Sequence[str],
+    compiler: RuleCompiler,
 ) -> tuple[list[Violation], list[ReportWarning]]:
     space = ctx.space
-    index = build_interface_index(config, device.interfaces)
-    compiler = RuleCompiler(space, index)
+    index = compiler.interfaces
     rules = config.rules()
     if len(rules) > MAX_RULES_PER_DEVICE:
         raise LimitExceededError(f"ルール数 {len(rules)}（上限 {MAX_RULES_PER_DEVICE}）", file=config.source)
@@ -162,10 +163,17 @@ def _verify_device(
             part = record.hits & remaining
             if part.is_empty():
                 continue
-            remaining = remaining - record.hits
+            if run.overlapping:
+                # Later records may share these packets: they belong to this (earlier) rule.
+                remaining = remaining - record.hits
             ref = record.ref
             text = ref.text if isinstance(ref, Rule) else _line_text(lines, ref.line)
+            hulls = (
+                (address_hull(ref.source), address_hull(ref.destination)) if isinstance(ref, Rule) else None
+            )
             for (a, b), pair_set in pair_regions.items():
+                if hulls is not None and not (ctx.touches(a, hulls[0]) and ctx.touches(b, hulls[1])):
+                    continue  # cheap interval test: the rule's addresses miss this zone pair
                 packets = part & pair_set
                 if packets.is_empty():
                     continue
@@ -273,7 +281,7 @@ def verify(
     for expiry (default: today's date in Japan). Raises ConfigReadError, UnsupportedVendorError,
     ConfigSyntaxError, LimitExceededError. ``find_shadowed=False`` skips the shadowed-rule pass.
     """
-    from mamori.netcheck.shadow import find_shadowed_rules
+    from mamori.netcheck.shadow import shadow_pass
 
     today = as_of or today_in_japan()
     texts: dict[str, str] = {}
@@ -324,19 +332,33 @@ def verify(
             ReportWarning(None, None, 0, "IPv6 のアドレスは今回の検証の対象外です（IPv4 のみ検証）")
         )
     unsupported: list[UnsupportedLine] = []
-    shadowed = []
+    shadowed: list[ShadowedRule] = []
     for device in model.devices:
         config = parsed[device.id]
         text = texts.get(device.id)
         lines = split_lines(text) if text is not None else []
-        device_violations, device_warnings = _verify_device(ctx, device, config, lines)
+        compiler = RuleCompiler(space, build_interface_index(config, device.interfaces))
+        device_violations, device_warnings = _verify_device(ctx, device, config, lines, compiler)
         violations.extend(device_violations)
         warnings.extend(device_warnings)
         unsupported.extend(
             UnsupportedLine(device.id, u.file, u.line, u.text, u.reason) for u in config.unsupported
         )
         if find_shadowed:
-            shadowed.extend(find_shadowed_rules(device.id, config, space))
+            # Rule sets do not depend on the zone model: the pass reuses the compiled ones when its
+            # interface numbering is the same.
+            found = shadow_pass(device.id, config, space, compiler=compiler)
+            shadowed.extend(found.rules)
+            if not found.named_all:
+                warnings.append(
+                    ReportWarning(
+                        device.id,
+                        None,
+                        0,
+                        "到達しないルールの検出: 比較回数の上限に達したため、一部の到達しないルールについて"
+                        "先行する原因ルールの列挙が未完了です（到達しないこと自体の判定は完了しています）",
+                    )
+                )
     expired = []
     expiring = []
     for flow in model.allowed_flows:
