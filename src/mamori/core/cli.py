@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mamori.config.wsgi import application
 
     worker = None if args.no_worker else _start_task_worker()
+    # SIGTERM (systemd stop, kill) must end the worker too: turn it into an exit that runs `finally`.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if not args.no_worker:
         import threading
 
@@ -215,6 +218,10 @@ def _daily_scheduler(data_dir: Path, at: str) -> None:
             stamp.write_text(today, encoding="utf-8")
             subprocess.run([sys.executable, "-m", "mamori", "daily"], env=os.environ.copy(), check=False)
         time.sleep(60)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _start_task_worker() -> subprocess.Popen[bytes]:
