@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import lzma
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 
 import olefile
+
+from mamori.sanitize._zipsafe import ZIP_ERRORS
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -112,18 +112,6 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    OSError,
-    ValueError,
-    EOFError,
-    RuntimeError,
-    KeyError,
-    NotImplementedError,
-    zlib.error,
-    lzma.LZMAError,
-)
 _TEXTUAL_TYPES = frozenset({"text", "csv", "tsv", "html", "svg", "office_xml", "script", "sylk"})
 
 _OOXML_MAIN = {
@@ -234,7 +222,7 @@ def _zip_kind(data: bytes) -> tuple[str, bool]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         return "unknown", False
     lowered = {name.lower(): name for name in names}
     if "[content_types].xml" in lowered:
@@ -242,7 +230,7 @@ def _zip_kind(data: bytes) -> tuple[str, bool]:
     if "mimetype" in lowered:
         try:
             mimetype = archive.read(lowered["mimetype"])[:100]
-        except _ZIP_ERRORS:
+        except ZIP_ERRORS:
             mimetype = b""
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
             return "odf", False
@@ -262,7 +250,7 @@ def _ooxml_kind(archive: zipfile.ZipFile, name: str) -> str:
         if info.file_size > 1024 * 1024:
             return "unknown"
         types = archive.read(name).decode("utf-8", "replace").lower()
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         return "unknown"
     for marker in re.findall(r'contenttype="([^"]+\.main(?:\+xml)?)"', types):
         for key, kind in _OOXML_MAIN.items():
