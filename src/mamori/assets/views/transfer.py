@@ -14,14 +14,7 @@ from mamori.assets.models import System
 from mamori.core import audit
 from mamori.core.permissions import can
 from mamori.core.spreadsheets import WorkbookUnreadable, open_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+from mamori.web.downloads import attachment
 
 
 @login_required
@@ -32,7 +25,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     audit.record(
         "export", object_type="assets.asset", object_repr=f"情報資産台帳の出力（{assets.count()}件）"
     )
-    return _download(register_excel.export_workbook(assets, System.objects.all()), XLSX, "assets.xlsx")
+    return attachment(register_excel.export_workbook(assets, System.objects.all()), "assets.xlsx")
 
 
 @login_required
@@ -43,14 +36,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     audit.record(
         "export", object_type="assets.asset", object_repr=f"情報資産台帳の CSV 出力（{assets.count()}件）"
     )
-    return _download(register_excel.export_csv(assets), "text/csv; charset=utf-8", "assets.csv")
+    return attachment(register_excel.export_csv(assets), "assets.csv", "text/csv; charset=utf-8")
 
 
 @login_required
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     if not can(request.user, VIEW):
         raise Http404
-    return _download(register_excel.template_workbook(), XLSX, "assets-template.xlsx")
+    return attachment(register_excel.template_workbook(), "assets-template.xlsx")
 
 
 @login_required

@@ -12,8 +12,7 @@ from mamori.core import audit, lockout
 from mamori.core.org_excel import export_workbook, import_workbook, template_workbook
 from mamori.core.permissions import can
 from mamori.core.spreadsheets import WorkbookUnreadable, open_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from mamori.web.downloads import attachment
 
 
 class ImportForm(forms.Form):
@@ -23,12 +22,6 @@ class ImportForm(forms.Form):
         required=False,
         help_text="人事異動の一括反映に使います。",
     )
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @login_required
@@ -64,14 +57,14 @@ def export_view(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "core.manage_organisation"):
         raise Http404
     audit.record("export", object_type="core.organisation", object_repr="組織・職員の出力")
-    return _xlsx_response(export_workbook(), "organisation.xlsx")
+    return attachment(export_workbook(), "organisation.xlsx")
 
 
 @login_required
 def template_view(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "core.manage_organisation"):
         raise Http404
-    return _xlsx_response(template_workbook(), "organisation-template.xlsx")
+    return attachment(template_workbook(), "organisation-template.xlsx")
 
 
 @login_required

@@ -16,8 +16,9 @@ from mamori.inspections.catalogue_excel import export_catalogue, import_catalogu
 from mamori.inspections.errors import InspectionError
 from mamori.inspections.forms import ItemForm, UploadForm, VersionForm
 from mamori.inspections.models import CatalogueVersion, ChecklistItem, RespondentType
-from mamori.inspections.views._common import require, xlsx_response
+from mamori.inspections.views._common import require
 from mamori.policies.models import StandardSection
+from mamori.web.downloads import attachment
 
 
 @login_required
@@ -113,7 +114,7 @@ def version_create(request: HttpRequest) -> HttpResponse:
 def catalogue_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspections.view_catalogue")
     audit.record("export", object_type="inspections.checklistitem", object_repr="点検項目の出力")
-    return xlsx_response(export_catalogue(), "checklist.xlsx")
+    return attachment(export_catalogue(), "checklist.xlsx")
 
 
 @login_required

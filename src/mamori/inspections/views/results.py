@@ -16,7 +16,7 @@ from mamori.inspections import charts
 from mamori.inspections.access import get_campaign_for
 from mamori.inspections.models import Answer, Campaign
 from mamori.inspections.results import CampaignResults, campaign_results, previous_campaign, trend
-from mamori.inspections.views._common import xlsx_response
+from mamori.web.downloads import attachment
 
 
 def _unit_ids(request: HttpRequest, campaign: Campaign) -> list[int] | None:
@@ -141,9 +141,7 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
         object_id=campaign.pk,
         object_repr=f"{campaign} の全回答の出力",
     )
-    return xlsx_response(
-        workbook_bytes(lambda wb: _build(wb, rows)), f"inspection-{campaign.fiscal_year}.xlsx"
-    )
+    return attachment(workbook_bytes(lambda wb: _build(wb, rows)), f"inspection-{campaign.fiscal_year}.xlsx")
 
 
 def _build(workbook: Workbook, rows: list[list[object]]) -> None:
