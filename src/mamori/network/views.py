@@ -28,6 +28,7 @@ from mamori.network.models import (
     VerificationRun,
     Zone,
 )
+from mamori.web.downloads import attachment
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -170,9 +171,7 @@ def model_yaml(request: HttpRequest) -> HttpResponse:
         return render(request, "network/yaml_upload.html", {"form": form}, status=400)
     if request.GET.get("upload") is not None:
         return render(request, "network/yaml_upload.html", {"form": YamlUploadForm()})
-    response = HttpResponse(plan_to_yaml(), content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="MODEL.yaml"'
-    return response
+    return attachment(plan_to_yaml(), "MODEL.yaml", "application/yaml; charset=utf-8")
 
 
 @login_required

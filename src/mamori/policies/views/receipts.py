@@ -21,6 +21,7 @@ from mamori.policies import services
 from mamori.policies.access import get_document_for, get_version_for
 from mamori.policies.models import PolicyVersion, ReadReceipt
 from mamori.policies.views._common import crumbs
+from mamori.web.downloads import attachment
 
 COLUMNS = (
     Column("組織", width=24),
@@ -107,14 +108,9 @@ def receipts(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             writer.writerow([c.header for c in COLUMNS])
             writer.writerows(_rows(items))
             # BOM so that Excel opens the UTF-8 file with Japanese intact.
-            response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        else:
-            data = workbook_bytes(lambda wb: write_sheet(wb, "確認状況", COLUMNS, _rows(items)))
-            response = HttpResponse(
-                data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            return attachment("\ufeff" + buffer.getvalue(), filename, "text/csv; charset=utf-8")
+        data = workbook_bytes(lambda wb: write_sheet(wb, "確認状況", COLUMNS, _rows(items)))
+        return attachment(data, filename)
     by_unit: dict[int, UnitReceipts] = {}
     for r in items:
         row = by_unit.setdefault(r.person.unit_id, UnitReceipts(unit=r.person.unit))
